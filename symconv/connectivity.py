@@ -1,0 +1,457 @@
+"""The connectivity core: which input feeds which output through which weight.
+
+A layer's structure factors into one :class:`AxisMap` per spatial axis (which input
+position each output position reads through each kernel tap) and a list of channel
+pairs. Everything else is derived from those factors, vectorised with NumPy:
+
+* :meth:`Structure.build` gives the :class:`Connectivity` arrays, one entry per
+  connection: output unit, input unit, weight index (and a divisor for pooling);
+* :meth:`Structure.row` gives the same entries for a single output unit;
+* :attr:`Structure.num_nonzeros` and friends count without building anything,
+  because a product of per-axis maps has a product of per-axis counts.
+
+Units are numbered from 0 in C order (channel, then spatial axes), exactly like
+``torch.Tensor.flatten()``; weight indices address the layer's weight array
+flattened in C order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+
+import numpy as np
+
+__all__ = ["AxisMap", "BiasSharing", "ChannelPairs", "Connectivity", "Structure", "Weighting"]
+
+Index = np.ndarray
+
+
+class Weighting(Enum):
+    """How the weight of a connection is chosen."""
+
+    TIED = "tied"
+    """One kernel per channel pair, shared by every output position (convolution)."""
+    UNTIED = "untied"
+    """A separate kernel for every output unit (locally connected)."""
+    PER_CHANNEL = "per_channel"
+    """One coefficient per output channel for the whole window (LeNet subsampling)."""
+    FIXED = "fixed"
+    """No trainable weight: each connection is ``1 / divisor`` (average pooling)."""
+
+
+class BiasSharing(Enum):
+    """Which output units share a bias parameter."""
+
+    PER_CHANNEL = "per_channel"
+    PER_UNIT = "per_unit"
+
+
+@dataclass(frozen=True, eq=False)
+class AxisMap:
+    """The connections of one spatial axis, as three equal-length arrays.
+
+    Entry ``n`` says that output position ``out_pos[n]`` reads input position
+    ``in_pos[n]`` through kernel tap ``tap[n]``. Entries are sorted by output
+    position. Folded padding modes may map two taps of one output to the same
+    input position; those connections add up in one matrix entry.
+
+    Examples
+    --------
+    >>> axis = AxisMap.convolution(4, 2, kernel=2, stride=2, dilation=1, pad_before=0)
+    >>> axis.out_pos.tolist(), axis.tap.tolist(), axis.in_pos.tolist()
+    ([0, 0, 1, 1], [0, 1, 0, 1], [0, 1, 2, 3])
+    >>> folded = AxisMap.convolution(3, 3, 3, 1, 1, 1, mode="reflect")
+    >>> folded.in_pos.tolist()
+    [1, 0, 1, 0, 1, 2, 1, 2, 1]
+    >>> folded.num_pairs
+    7
+    """
+
+    out_pos: Index
+    tap: Index
+    in_pos: Index
+    out_len: int
+    in_len: int
+
+    @classmethod
+    def convolution(
+        cls,
+        in_len: int,
+        out_len: int,
+        kernel: int,
+        stride: int,
+        dilation: int,
+        pad_before: int,
+        *,
+        mode: str = "zeros",
+        flip: bool = False,
+    ) -> AxisMap:
+        """Cross-correlation (or true convolution with ``flip``) along one axis."""
+        out_pos = np.repeat(np.arange(out_len, dtype=np.int64), kernel)
+        tap = np.tile(np.arange(kernel, dtype=np.int64), out_len)
+        in_pos = out_pos * stride + tap * dilation - pad_before
+        if mode == "zeros":
+            keep = (in_pos >= 0) & (in_pos < in_len)
+            out_pos, tap, in_pos = out_pos[keep], tap[keep], in_pos[keep]
+        elif mode == "circular":
+            in_pos = in_pos % in_len
+        elif mode == "reflect":
+            in_pos = np.abs(in_pos)
+            in_pos = np.where(in_pos >= in_len, 2 * (in_len - 1) - in_pos, in_pos)
+        else:  # replicate
+            in_pos = np.clip(in_pos, 0, in_len - 1)
+        if flip:
+            tap = kernel - 1 - tap
+        return cls(out_pos, tap, in_pos, out_len, in_len)
+
+    @classmethod
+    def transposed(
+        cls,
+        in_len: int,
+        out_len: int,
+        kernel: int,
+        stride: int,
+        dilation: int,
+        padding: int,
+    ) -> AxisMap:
+        """Transposed convolution: input ``i`` scatters to ``i*stride + tap*dilation - padding``."""
+        in_pos = np.repeat(np.arange(in_len, dtype=np.int64), kernel)
+        tap = np.tile(np.arange(kernel, dtype=np.int64), in_len)
+        out_pos = in_pos * stride + tap * dilation - padding
+        keep = (out_pos >= 0) & (out_pos < out_len)
+        order = np.argsort(out_pos[keep], kind="stable")
+        return cls(out_pos[keep][order], tap[keep][order], in_pos[keep][order], out_len, in_len)
+
+    @classmethod
+    def pooling(
+        cls, in_len: int, out_len: int, kernel: int, stride: int, padding: int
+    ) -> AxisMap:
+        """Pooling windows: zero padding, which contributes nothing to the sum."""
+        return cls.convolution(in_len, out_len, kernel, stride, 1, padding)
+
+    @cached_property
+    def num_pairs(self) -> int:
+        """Number of distinct ``(output, input)`` position pairs along this axis."""
+        return len(np.unique(self.out_pos * self.in_len + self.in_pos))
+
+    def restricted_to(self, position: int) -> AxisMap:
+        """The entries of one output position only."""
+        lo, hi = np.searchsorted(self.out_pos, [position, position + 1])
+        return AxisMap(
+            self.out_pos[lo:hi], self.tap[lo:hi], self.in_pos[lo:hi], self.out_len, self.in_len
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Connectivity:
+    """One entry per connection of a layer: the single source of truth of its matrix.
+
+    ``out_unit`` is sorted. Matrix entry ``(r, c)`` is the sum over the connections
+    with ``out_unit == r`` and ``in_unit == c`` of ``weight[param] / divisor``
+    (``param == -1`` stands for the constant 1, ``divisor is None`` for 1).
+    """
+
+    out_unit: Index
+    in_unit: Index
+    param: Index
+    divisor: Index | None
+    n_out: int
+    n_in: int
+    folded: bool
+
+    def __len__(self) -> int:
+        return len(self.out_unit)
+
+
+def _spatial_product(
+    axes: tuple[AxisMap, ...], kernel: tuple[int, ...]
+) -> tuple[Index, Index, Index]:
+    """Combine per-axis maps into flat spatial (output, tap, input) indices, sorted by output."""
+    out_sp = np.zeros(1, dtype=np.int64)
+    tap_sp = np.zeros(1, dtype=np.int64)
+    in_sp = np.zeros(1, dtype=np.int64)
+    for axis, taps in zip(axes, kernel, strict=True):
+        out_sp = (out_sp[:, None] * axis.out_len + axis.out_pos[None, :]).ravel()
+        tap_sp = (tap_sp[:, None] * taps + axis.tap[None, :]).ravel()
+        in_sp = (in_sp[:, None] * axis.in_len + axis.in_pos[None, :]).ravel()
+    if len(axes) > 1:
+        order = np.argsort(out_sp, kind="stable")
+        out_sp, tap_sp, in_sp = out_sp[order], tap_sp[order], in_sp[order]
+    return out_sp, tap_sp, in_sp
+
+
+@dataclass(frozen=True)
+class ChannelPairs:
+    """Which input channels feed which output channel, and through which kernel.
+
+    Either ``groups`` split the channels into blocks (PyTorch's rule), or a
+    boolean ``table`` of shape ``(out_channels, in_channels)`` lists the pairs
+    (LeNet-5's C3). ``kernel_major`` names the channel that comes first in the
+    weight's layout: ``"out"`` for ``(C_out, C_in/groups, ...)`` (convolution,
+    dense), ``"in"`` for ``(C_in, C_out/groups, ...)`` (transposed convolution).
+    Each pair's *kernel* index addresses the weight's first two axes, flattened.
+
+    Examples
+    --------
+    >>> pairs = ChannelPairs(4, 2, groups=2)
+    >>> pairs.count, pairs.slots
+    (4, 1)
+    >>> pairs.for_output(3)
+    (array([1]), array([3]))
+    >>> ChannelPairs(2, 3, table=((True, False, True), (False, True, False))).count
+    3
+    """
+
+    out_channels: int
+    in_channels: int
+    groups: int = 1
+    table: tuple[tuple[bool, ...], ...] | None = None
+    kernel_major: str = "out"
+
+    @property
+    def slots(self) -> int:
+        """Length of the weight's second axis."""
+        if self.table is not None:
+            return self.in_channels
+        if self.kernel_major == "in":
+            return self.out_channels // self.groups
+        return self.in_channels // self.groups
+
+    @property
+    def count(self) -> int:
+        """Number of connected channel pairs (closed form)."""
+        if self.table is not None:
+            return sum(map(sum, self.table))
+        return self.out_channels * self.in_channels // self.groups
+
+    @property
+    def uniform(self) -> bool:
+        """Whether every output channel reads the same number of input channels."""
+        return self.table is None
+
+    def for_output(self, channel: int) -> tuple[Index, Index]:
+        """Input channels read by one output channel, and their kernel indices."""
+        if self.table is not None:
+            inputs = np.flatnonzero(self.table[channel]).astype(np.int64)
+            return inputs, channel * self.in_channels + inputs
+        out_per_group = self.out_channels // self.groups
+        in_per_group = self.in_channels // self.groups
+        group = channel // out_per_group
+        local = np.arange(in_per_group, dtype=np.int64)
+        inputs = group * in_per_group + local
+        if self.kernel_major == "in":
+            return inputs, inputs * out_per_group + (channel - group * out_per_group)
+        return inputs, channel * in_per_group + local
+
+
+@dataclass(frozen=True, eq=False)
+class Structure:
+    """A layer's connectivity in factored form: per-axis maps and channel pairs.
+
+    Parameters
+    ----------
+    axes
+        One :class:`AxisMap` per spatial axis (none for a dense layer).
+    channels
+        The connected channel pairs (:class:`ChannelPairs`).
+    kernel
+        The kernel's spatial shape.
+    weighting
+        How each connection picks its weight (:class:`Weighting`).
+    divisors
+        For :attr:`Weighting.FIXED`, one array per axis giving each output
+        position's divisor; a unit's divisor is their product.
+    bias
+        How output units share biases, or ``None`` for no bias.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> structure = sc.Conv2d((1, 4, 4), 1, 2, stride=2).structure
+    >>> structure.num_connections, structure.num_nonzeros
+    (16, 16)
+    >>> [i + 1 for i in structure.row(1)[0]]
+    [3, 4, 7, 8]
+    """
+
+    axes: tuple[AxisMap, ...]
+    channels: ChannelPairs
+    kernel: tuple[int, ...]
+    weighting: Weighting
+    divisors: tuple[Index, ...] | None = None
+    bias: BiasSharing | None = None
+
+    @property
+    def out_channels(self) -> int:
+        """Number of output channels."""
+        return self.channels.out_channels
+
+    @property
+    def in_channels(self) -> int:
+        """Number of input channels."""
+        return self.channels.in_channels
+
+    @property
+    def out_spatial(self) -> tuple[int, ...]:
+        """Output spatial shape."""
+        return tuple(axis.out_len for axis in self.axes)
+
+    @property
+    def in_spatial(self) -> tuple[int, ...]:
+        """Input spatial shape."""
+        return tuple(axis.in_len for axis in self.axes)
+
+    @property
+    def n_out(self) -> int:
+        """Number of output units."""
+        return self.out_channels * math.prod(self.out_spatial)
+
+    @property
+    def n_in(self) -> int:
+        """Number of input units."""
+        return self.in_channels * math.prod(self.in_spatial)
+
+    @property
+    def num_connections(self) -> int:
+        """Connections before folded taps are merged (entries of :meth:`build`)."""
+        return self.channels.count * math.prod(len(axis.out_pos) for axis in self.axes)
+
+    @property
+    def num_nonzeros(self) -> int:
+        """Nonzero entries of the matrix: distinct ``(output, input)`` pairs."""
+        return self.channels.count * math.prod(axis.num_pairs for axis in self.axes)
+
+    @property
+    def folded(self) -> bool:
+        """Whether some matrix entries sum several connections."""
+        return self.num_nonzeros != self.num_connections
+
+    def build(self) -> Connectivity:
+        """All connections as flat arrays, sorted by output unit (vectorised)."""
+        out_sp, tap_sp, in_sp = _spatial_product(self.axes, self.kernel)
+        s_out, s_in = math.prod(self.out_spatial), math.prod(self.in_spatial)
+        if self.channels.uniform:
+            per_output = [self.channels.for_output(c) for c in range(self.out_channels)]
+            blocks = [(np.arange(self.out_channels, dtype=np.int64)[:, None, None],
+                       np.stack([p[0] for p in per_output])[:, None, :],
+                       np.stack([p[1] for p in per_output])[:, None, :])]
+        else:
+            blocks = [
+                (np.array([[[c]]], dtype=np.int64), inputs[None, None, :], kernels[None, None, :])
+                for c in range(self.out_channels)
+                for inputs, kernels in [self.channels.for_output(c)]
+                if len(inputs)
+            ]
+        pieces = [
+            self._entries(*block, out_sp, tap_sp, in_sp, s_out, s_in) for block in blocks
+        ]
+        empty = np.zeros(0, dtype=np.int64)
+        out_unit, in_unit, param, out_sp_all = (
+            np.concatenate(column) for column in zip(*pieces, strict=True)
+        ) if pieces else (empty, empty, empty, empty)
+        divisor = None
+        if self.divisors is not None:
+            divisor = self._spatial_divisor()[out_sp_all]
+        return Connectivity(
+            out_unit, in_unit, param, divisor, self.n_out, self.n_in, self.folded
+        )
+
+    def _entries(
+        self,
+        p_out: Index,
+        p_in: Index,
+        p_kernel: Index,
+        out_sp: Index,
+        tap_sp: Index,
+        in_sp: Index,
+        s_out: int,
+        s_in: int,
+    ) -> tuple[Index, Index, Index, Index]:
+        """Broadcast channel pairs ``(C, 1, n)`` against spatial entries ``(S,)``."""
+        o = out_sp[None, :, None]
+        shape = np.broadcast_shapes(p_out.shape, p_in.shape, o.shape)
+        out_unit = np.broadcast_to(p_out * s_out + o, shape).ravel()
+        in_unit = np.broadcast_to(p_in * s_in + in_sp[None, :, None], shape).ravel()
+        param = np.broadcast_to(self._param(p_out, p_in, p_kernel, o, tap_sp[None, :, None]),
+                                shape).ravel()
+        spatial = np.broadcast_to(o, shape).ravel()
+        return out_unit, in_unit, param, spatial
+
+    def _param(self, p_out: Index, p_in: Index, p_kernel: Index, o: Index, tap: Index) -> Index:
+        taps = math.prod(self.kernel)
+        if self.weighting is Weighting.TIED:
+            return p_kernel * taps + tap
+        if self.weighting is Weighting.UNTIED:
+            s_out = math.prod(self.out_spatial)
+            return ((p_out * s_out + o) * self.in_channels + p_in) * taps + tap
+        if self.weighting is Weighting.PER_CHANNEL:
+            return p_out
+        return np.full_like(p_out, -1)
+
+    def _spatial_divisor(self) -> Index:
+        assert self.divisors is not None
+        divisor = np.ones(1, dtype=np.int64)
+        for per_axis in self.divisors:
+            divisor = (divisor[:, None] * per_axis[None, :]).ravel()
+        return divisor
+
+    def unravel_output(self, unit: int) -> tuple[int, tuple[int, ...]]:
+        """Split a flat output unit into its channel and spatial position."""
+        channel, flat = divmod(int(unit), math.prod(self.out_spatial))
+        position = np.unravel_index(flat, self.out_spatial) if self.axes else ()
+        return channel, tuple(int(p) for p in position)
+
+    def row(self, unit: int) -> tuple[Index, Index, Index | None]:
+        """The connections of one output unit: input units, weight indices, divisors.
+
+        Costs a few array operations whatever the layer's size.
+        """
+        channel, position = self.unravel_output(unit)
+        windows = tuple(
+            axis.restricted_to(p) for axis, p in zip(self.axes, position, strict=True)
+        )
+        _, kernel_taps, in_sp = _spatial_product(windows, self.kernel)
+        inputs, kernels = self.channels.for_output(channel)
+        s_in = math.prod(self.in_spatial)
+        flat_out = int(unit) - channel * math.prod(self.out_spatial)
+        in_unit = (inputs[:, None] * s_in + in_sp[None, :]).ravel()
+        param = np.broadcast_to(
+            self._param(np.full_like(inputs, channel)[:, None], inputs[:, None],
+                        kernels[:, None], np.int64(flat_out), kernel_taps[None, :]),
+            (len(inputs), len(in_sp)),
+        ).ravel()
+        divisor = None
+        if self.divisors is not None:
+            value = math.prod(int(d[p]) for d, p in zip(self.divisors, position, strict=True))
+            divisor = np.full(len(in_unit), value, dtype=np.int64)
+        return in_unit, param, divisor
+
+    def select(self, units: Sequence[int]) -> Connectivity:
+        """The connectivity of the given output units only (sorted), built row by row."""
+        rows = [(u, *self.row(u)) for u in sorted(units)]
+        empty = np.zeros(0, dtype=np.int64)
+        out_unit = np.concatenate([np.full(len(r[1]), r[0], dtype=np.int64) for r in rows] or [empty])
+        in_unit = np.concatenate([r[1] for r in rows] or [empty])
+        param = np.concatenate([r[2] for r in rows] or [empty])
+        divisor = None
+        if self.divisors is not None:
+            divisor = np.concatenate([r[3] for r in rows] or [empty])
+        return Connectivity(out_unit, in_unit, param, divisor, self.n_out, self.n_in, self.folded)
+
+    def inputs_of(self, unit: int) -> Index:
+        """Sorted distinct input units that output ``unit`` reads."""
+        return np.unique(self.row(unit)[0])
+
+    def bias_index(self) -> Index | None:
+        """For each output unit, the index of its bias parameter (or ``None``)."""
+        if self.bias is None:
+            return None
+        if self.bias is BiasSharing.PER_CHANNEL:
+            return np.repeat(
+                np.arange(self.out_channels, dtype=np.int64), math.prod(self.out_spatial)
+            )
+        return np.arange(self.n_out, dtype=np.int64)

@@ -1,0 +1,274 @@
+"""Convolution layers ``Conv1d``, ``Conv2d``, ``Conv3d``: tied weights, sparse connectivity.
+
+Deep-learning "convolution" is cross-correlation: output ``(i, j)`` reads input
+``(i*s + k*d - p, j*s + l*d - p)`` through weight ``w_{k,l}``. ``flip=True`` gives
+true convolution (SciPy's and MATLAB's convention): the kernel is flipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import numpy as np
+
+from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.errors import LayerConfigError
+from symconv.geometry import (
+    PADDING_MODES,
+    Padding,
+    as_int,
+    as_tuple,
+    check_in_shape,
+    conv_output_length,
+    resolve_padding,
+)
+from symconv.display import describe_window
+from symconv.layer import Layer
+
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvGeometry", "check_connection_table"]
+
+
+@dataclass(frozen=True)
+class ConvGeometry:
+    """Everything that fixes a convolution's structure; hashable, so builds are cached."""
+
+    in_shape: tuple[int, ...]
+    out_channels: int
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: Padding
+    dilation: tuple[int, ...]
+    groups: int
+    padding_mode: str
+    flip: bool
+    table: tuple[tuple[bool, ...], ...] | None
+    bias: bool
+
+    @property
+    def out_spatial(self) -> tuple[int, ...]:
+        """Output spatial shape (PyTorch's formula)."""
+        return tuple(
+            conv_output_length(n, k, s, p, d, axis)
+            for axis, (n, k, s, p, d) in enumerate(
+                zip(self.in_shape[1:], self.kernel, self.stride, self.padding, self.dilation,
+                    strict=True),
+                start=1,
+            )
+        )
+
+    @property
+    def channels(self) -> ChannelPairs:
+        """The connected channel pairs."""
+        return ChannelPairs(self.out_channels, self.in_shape[0], self.groups, self.table)
+
+
+@lru_cache(maxsize=256)
+def conv_structure(geometry: ConvGeometry) -> Structure:
+    """The factored connectivity of a convolution (cached on its geometry)."""
+    axes = tuple(
+        AxisMap.convolution(n, o, k, s, d, p[0], mode=geometry.padding_mode, flip=geometry.flip)
+        for n, o, k, s, d, p in zip(
+            geometry.in_shape[1:], geometry.out_spatial, geometry.kernel, geometry.stride,
+            geometry.dilation, geometry.padding, strict=True,
+        )
+    )
+    return Structure(
+        axes, geometry.channels, geometry.kernel, Weighting.TIED,
+        bias=BiasSharing.PER_CHANNEL if geometry.bias else None,
+    )
+
+
+def check_connection_table(
+    table: Any, out_channels: int, in_channels: int
+) -> tuple[tuple[bool, ...], ...]:
+    """Check a boolean ``(C_out, C_in)`` connection table and freeze it into tuples.
+
+    Examples
+    --------
+    >>> check_connection_table([[1, 0], [1, 1]], 2, 2)
+    ((True, False), (True, True))
+    >>> check_connection_table([[1, 0]], 2, 2)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: connection_table has shape (1, 2); it must be (out_channels, in_channels) = (2, 2)
+    """
+    array = np.asarray(table)
+    if array.shape != (out_channels, in_channels):
+        raise LayerConfigError(
+            f"connection_table has shape {array.shape}; it must be "
+            f"(out_channels, in_channels) = {(out_channels, in_channels)}"
+        )
+    if array.dtype != bool and not np.isin(array, (0, 1)).all():
+        raise LayerConfigError("connection_table must hold booleans (or 0 and 1)")
+    return tuple(tuple(bool(v) for v in row) for row in array.tolist())
+
+
+def _check_padding_mode(mode: Any, padding: Padding, in_spatial: tuple[int, ...]) -> str:
+    if mode not in PADDING_MODES:
+        raise LayerConfigError(
+            f"padding_mode={mode!r} must be one of {', '.join(map(repr, PADDING_MODES))}"
+        )
+    for axis, ((lo, hi), n) in enumerate(zip(padding, in_spatial, strict=True), start=1):
+        if mode == "reflect" and max(lo, hi) >= n:
+            raise LayerConfigError(
+                f"reflect padding ({max(lo, hi)}) must be smaller than the input ({n}) "
+                f"along axis {axis}"
+            )
+        if mode == "circular" and max(lo, hi) > n:
+            raise LayerConfigError(
+                f"circular padding ({max(lo, hi)}) must not exceed the input ({n}) "
+                f"along axis {axis}"
+            )
+    return str(mode)
+
+
+class _ConvNd(Layer):
+    """Shared implementation of ``Conv1d``, ``Conv2d`` and ``Conv3d``."""
+
+    dims: ClassVar[int]
+
+    def __init__(
+        self,
+        in_shape: tuple[int, ...],
+        out_channels: int,
+        kernel_size: int | tuple[int, ...],
+        *,
+        stride: int | tuple[int, ...] = 1,
+        padding: int | tuple[int, ...] | str = 0,
+        dilation: int | tuple[int, ...] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        flip: bool = False,
+        connection_table: Any = None,
+        weight_name: str = "w",
+        bias_name: str = "b",
+    ) -> None:
+        name = type(self).__name__
+        shape = check_in_shape(in_shape, self.dims, name)
+        out_channels = as_int(out_channels, "out_channels")
+        kernel = as_tuple(kernel_size, self.dims, "kernel_size")
+        stride_t = as_tuple(stride, self.dims, "stride")
+        dilation_t = as_tuple(dilation, self.dims, "dilation")
+        groups = as_int(groups, "groups")
+        in_channels = shape[0]
+        if in_channels % groups or out_channels % groups:
+            raise LayerConfigError(
+                f"groups={groups} must divide in_channels ({in_channels}) "
+                f"and out_channels ({out_channels})"
+            )
+        table = None
+        if connection_table is not None:
+            if groups != 1:
+                raise LayerConfigError(
+                    f"groups={groups} cannot be combined with a connection_table"
+                )
+            table = check_connection_table(connection_table, out_channels, in_channels)
+        pads = resolve_padding(padding, kernel, stride_t, dilation_t)
+        mode = _check_padding_mode(padding_mode, pads, shape[1:])
+        self._padding_arg = padding
+        self._geometry = ConvGeometry(
+            shape, out_channels, kernel, stride_t, pads, dilation_t, groups, mode,
+            bool(flip), table, bool(bias),
+        )
+        self.in_shape = shape
+        self.out_shape = (out_channels, *self._geometry.out_spatial)
+        self.weight_shape = (out_channels, self._geometry.channels.slots, *kernel)
+        self.bias_shape = (out_channels,) if bias else None
+        self.weight_name, self.bias_name = weight_name, bias_name
+
+    @property
+    def geometry(self) -> ConvGeometry:
+        """The resolved geometry (padding as ``(before, after)`` per axis)."""
+        return self._geometry
+
+    def _make_structure(self) -> Structure:
+        return conv_structure(self._geometry)
+
+    def _weight_name_drop(self) -> tuple[int, ...]:
+        return (0, 1) if self.weight_shape[:2] == (1, 1) else ()  # type: ignore[index]
+
+    def _bias_name_drop(self) -> tuple[int, ...]:
+        return (0,) if self._geometry.out_channels == 1 else ()
+
+    def _weight_mask(self) -> np.ndarray | None:
+        if self._geometry.table is None:
+            return None
+        mask = np.array(self._geometry.table, dtype=bool)
+        return np.broadcast_to(
+            mask.reshape(mask.shape + (1,) * self.dims), self.weight_shape  # type: ignore[arg-type]
+        )
+
+    def _describe(self) -> list[str]:
+        g = self._geometry
+        parts = describe_window(g.kernel, g.stride, g.dilation, self._padding_arg, g.padding)
+        if g.padding_mode != "zeros" and any(p != (0, 0) for p in g.padding):
+            parts.append(g.padding_mode)
+        if g.groups != 1:
+            parts.append(f"groups {g.groups}")
+        if g.table is not None:
+            parts.append("connection table")
+        if g.flip:
+            parts.append("flipped")
+        return parts
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution (cross-correlation) over ``in_shape = (C, L)``.
+
+    Arguments after ``kernel_size`` are keyword-only and mean what they mean in
+    ``torch.nn.Conv1d``; ``flip=True`` flips the kernel (true convolution) and
+    ``connection_table`` is a boolean ``(C_out, C_in)`` array of connected pairs.
+    Its matrix is Toeplitz.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Conv1d((1, 5), 1, 3, padding=1)
+    Conv1d((1, 5) -> (1, 5), kernel 3, padding 1: 4 parameters, 18 connections)
+    >>> sc.Conv1d((1, 4), 1, 3, bias=False, flip=True).matrix()
+    Matrix([
+    [w_3, w_2, w_1,   0],
+    [  0, w_3, w_2, w_1]])
+    """
+
+    dims = 1
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution (cross-correlation) over ``in_shape = (C, H, W)``.
+
+    Arguments after ``kernel_size`` are keyword-only and mean what they mean in
+    ``torch.nn.Conv2d``. Its matrix is doubly block Toeplitz.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> conv = sc.Conv2d((1, 4, 4), 1, 2, stride=2, bias=False)
+    >>> conv.out_shape, conv.num_parameters, conv.num_connections
+    ((1, 2, 2), 4, 16)
+    >>> conv.weight
+    [[[[w_{1,1}, w_{1,2}], [w_{2,1}, w_{2,2}]]]]
+    >>> sc.Conv2d((3, 224, 224), 64, 3, padding=1).num_parameters
+    1792
+    """
+
+    dims = 2
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution (cross-correlation) over ``in_shape = (C, D, H, W)``.
+
+    Arguments after ``kernel_size`` are keyword-only and mean what they mean in
+    ``torch.nn.Conv3d``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Conv3d((1, 3, 3, 3), 2, 2, bias=False).out_shape
+    (2, 2, 2, 2)
+    """
+
+    dims = 3

@@ -1,0 +1,155 @@
+"""Readable text and LaTeX of a layer's matrix, truncated to its corners when large.
+
+Only the rows that are shown are computed (from the factored structure), so a
+layer of any size displays instantly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sympy
+
+from symconv.symbolic import entry_values, rows_of_entries
+
+if TYPE_CHECKING:
+    from symconv.layer import Layer
+
+__all__ = ["MAX_COLS", "MAX_ROWS", "describe_window", "matrix_latex", "matrix_text", "visible_window"]
+
+MAX_ROWS = 16
+"""Rows shown before the display is cut to its first and last rows."""
+MAX_COLS = 16
+"""Columns shown before the display is cut to its first and last columns."""
+
+Window = tuple[list[int | None], list[int | None], dict[int, dict[int, Any]]]
+
+
+def _shown(count: int, limit: int) -> list[int | None]:
+    """Indices to show out of ``count``: all, or the two ends around a ``None`` gap."""
+    if count <= limit:
+        return list(range(count))
+    head = (limit + 1) // 2
+    tail = limit - head
+    return [*range(head), None, *range(count - tail, count)]
+
+
+def visible_window(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> Window:
+    """The rows and columns to show (``None`` marks a gap) and their entries.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> rows, cols, entries = visible_window(sc.Conv1d((1, 40), 1, 3), 4, 4)
+    >>> rows, cols
+    ([0, 1, None, 36, 37], [0, 1, None, 38, 39])
+    >>> entries[37]
+    {37: w_1, 38: w_2, 39: w_3}
+    """
+    rows = _shown(layer.n_out, max_rows)
+    cols = _shown(layer.n_in, max_cols)
+    conn = layer.structure.select([r for r in rows if r is not None])
+    weights = layer._weight_symbols
+    return rows, cols, rows_of_entries(conn, entry_values(conn, weights))
+
+
+def matrix_text(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
+    """The matrix as aligned text, with ``⋯``, ``⋮`` and ``⋱`` where it is cut.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> print(matrix_text(sc.Conv1d((1, 4), 1, 2)))
+    ⎡w_1  w_2   0    0 ⎤
+    ⎢ 0   w_1  w_2   0 ⎥
+    ⎣ 0    0   w_1  w_2⎦
+    """
+    rows, cols, entries = visible_window(layer, max_rows, max_cols)
+    grid = [
+        [_cell_text(entries, r, c) for c in cols]
+        for r in rows
+    ]
+    widths = [max(len(line[j]) for line in grid) for j in range(len(cols))]
+    lines = ["  ".join(cell.center(w) for cell, w in zip(line, widths, strict=True))
+             for line in grid]
+    if len(lines) == 1:
+        return f"[{lines[0]}]"
+    brackets = ["⎡⎤", *(["⎢⎥"] * (len(lines) - 2)), "⎣⎦"]
+    return "\n".join(f"{b[0]}{line}{b[1]}" for b, line in zip(brackets, lines, strict=True))
+
+
+def _cell_text(entries: dict[int, dict[int, Any]], r: int | None, c: int | None) -> str:
+    if r is None and c is None:
+        return "⋱"
+    if r is None:
+        return "⋮"
+    if c is None:
+        return "⋯"
+    return str(entries.get(r, {}).get(c, 0))
+
+
+def matrix_latex(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
+    r"""The matrix as a LaTeX array in brackets, with ``\cdots``, ``\vdots``, ``\ddots`` cuts.
+
+    An ``array`` rather than ``bmatrix`` keeps wide matrices legal in plain LaTeX.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> print(matrix_latex(sc.Conv1d((1, 3), 1, 2)))
+    \left[\begin{array}{ccc}
+    w_{1} & w_{2} & 0 \\
+    0 & w_{1} & w_{2}
+    \end{array}\right]
+    """
+    rows, cols, entries = visible_window(layer, max_rows, max_cols)
+    lines = [
+        " & ".join(_cell_latex(entries, r, c) for c in cols)
+        for r in rows
+    ]
+    body = " \\\\\n".join(lines)
+    spec = "c" * len(cols)
+    return f"\\left[\\begin{{array}}{{{spec}}}\n{body}\n\\end{{array}}\\right]"
+
+
+def _cell_latex(entries: dict[int, dict[int, Any]], r: int | None, c: int | None) -> str:
+    if r is None and c is None:
+        return r"\ddots"
+    if r is None:
+        return r"\vdots"
+    if c is None:
+        return r"\cdots"
+    return sympy.latex(entries.get(r, {}).get(c, sympy.S.Zero))
+
+
+def _axes_text(values: tuple[int, ...]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+
+def describe_window(
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    padding: object,
+    padding_pairs: tuple[tuple[int, int], ...],
+) -> list[str]:
+    """Short words for a sliding window's non-default hyperparameters, for reprs.
+
+    Examples
+    --------
+    >>> describe_window((2, 2), (2, 2), (1, 1), 0, ((0, 0), (0, 0)))
+    ['kernel 2x2', 'stride 2']
+    >>> describe_window((4,), (1,), (2,), "same", ((3, 3),))
+    ['kernel 4', 'dilation 2', "padding 'same'"]
+    """
+    parts = ["kernel " + "x".join(map(str, kernel))]
+    if any(s != 1 for s in stride):
+        parts.append(f"stride {_axes_text(stride)}")
+    if any(d != 1 for d in dilation):
+        parts.append(f"dilation {_axes_text(dilation)}")
+    if isinstance(padding, str):
+        if padding != "valid":
+            parts.append(f"padding {padding!r}")
+    elif any(p != (0, 0) for p in padding_pairs):
+        parts.append(f"padding {_axes_text(tuple(p[0] for p in padding_pairs))}")
+    return parts

@@ -1,0 +1,76 @@
+"""The exceptions symconv raises.
+
+Every error a user can cause is a :class:`ValueError` subclass whose message names
+the offending value, raised before any heavy work starts.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LayerConfigError",
+    "NotLinearError",
+    "ShapeMismatchError",
+    "SizeLimitError",
+    "SymconvError",
+]
+
+
+class SymconvError(ValueError):
+    """Base class of every error symconv raises on bad input.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> try:
+    ...     sc.Conv2d((1, 4, 4), 1, 5)
+    ... except sc.SymconvError as err:
+    ...     print(err)
+    kernel_size=5 is larger than the padded input (4) along axis 1
+    """
+
+
+class LayerConfigError(SymconvError):
+    """A layer's arguments do not describe a valid layer.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Conv1d((1, 8), 1, 3, stride=0)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: stride=0 must be a positive integer
+    """
+
+
+class ShapeMismatchError(SymconvError):
+    """An array or a layer does not have the shape it must have.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import symconv as sc
+    >>> sc.Conv1d((1, 8), 1, 3).numeric_matrix(np.ones((1, 1, 2)))
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ShapeMismatchError: weight has shape (1, 1, 2); Conv1d expects (1, 1, 3)
+    """
+
+
+class SizeLimitError(SymconvError):
+    """A symbolic build would be too large; use the numeric or counting paths instead.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> layer = sc.Dense(25088, 4096)
+    >>> layer.num_parameters
+    102764544
+    >>> layer.matrix()
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SizeLimitError: the symbolic matrix of Dense((25088,) -> (4096,)) ...
+    """
+
+
+class NotLinearError(SymconvError):
+    """The layer is not a linear map, so it has no weight matrix."""

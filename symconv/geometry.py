@@ -1,0 +1,238 @@
+"""Layer geometry: argument checking, padding resolution and output sizes.
+
+Everything here is pure integer arithmetic on Python ints and tuples; nothing
+builds an array. Formulas follow PyTorch's documentation of ``Conv*d``,
+``ConvTranspose*d`` and ``AvgPool*d``. Axes in messages are numbered from 1.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+from symconv.errors import LayerConfigError
+
+__all__ = [
+    "PADDING_MODES",
+    "as_int",
+    "as_tuple",
+    "check_in_shape",
+    "conv_output_length",
+    "pool_output_length",
+    "resolve_padding",
+    "transposed_output_length",
+]
+
+PADDING_MODES = ("zeros", "circular", "reflect", "replicate")
+"""The padding modes a convolution accepts, as PyTorch names them."""
+
+Padding = tuple[tuple[int, int], ...]
+
+
+def as_int(value: object, name: str, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int, refusing non-integers and values below ``minimum``.
+
+    Examples
+    --------
+    >>> as_int(3, "stride")
+    3
+    >>> as_int(2.5, "stride")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: stride=2.5 must be an integer
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise LayerConfigError(f"{name}={value!r} must be an integer")
+    number = int(value)
+    if number < minimum:
+        bound = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise LayerConfigError(f"{name}={value!r} must be {bound}")
+    return number
+
+
+def as_tuple(value: object, n: int, name: str, *, minimum: int = 1) -> tuple[int, ...]:
+    """Broadcast an int, or check a sequence of ``n`` ints, into an ``n``-tuple.
+
+    Examples
+    --------
+    >>> as_tuple(2, 3, "kernel_size")
+    (2, 2, 2)
+    >>> as_tuple((1, 2), 2, "dilation")
+    (1, 2)
+    >>> as_tuple((1, 2, 3), 2, "stride")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: stride=(1, 2, 3) must be an int or a tuple of 2 ints
+    """
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != n:
+            raise LayerConfigError(f"{name}={value!r} must be an int or a tuple of {n} ints")
+        checked = []
+        for item in value:
+            try:
+                checked.append(as_int(item, name, minimum=minimum))
+            except LayerConfigError:
+                bound = "positive ints" if minimum == 1 else f"ints >= {minimum}"
+                raise LayerConfigError(f"{name}={value!r} must hold {bound}") from None
+        return tuple(checked)
+    return (as_int(value, name, minimum=minimum),) * n
+
+
+def check_in_shape(in_shape: object, spatial_dims: int, layer: str) -> tuple[int, ...]:
+    """Check ``in_shape = (C, *spatial)`` for a layer with ``spatial_dims`` spatial axes.
+
+    Examples
+    --------
+    >>> check_in_shape((3, 32, 32), 2, "Conv2d")
+    (3, 32, 32)
+    >>> check_in_shape((32, 32), 2, "Conv2d")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: in_shape=(32, 32) must be (channels, height, width) for Conv2d
+    """
+    names = {1: "(channels, length)", 2: "(channels, height, width)"}
+    expected = names.get(spatial_dims, "(channels, depth, height, width)")
+    if (
+        not isinstance(in_shape, Sequence)
+        or isinstance(in_shape, str)
+        or len(in_shape) != spatial_dims + 1
+    ):
+        raise LayerConfigError(f"in_shape={in_shape!r} must be {expected} for {layer}")
+    for item in in_shape:
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral) or item < 1:
+            raise LayerConfigError(f"in_shape={in_shape!r} must hold positive integers")
+    return tuple(int(item) for item in in_shape)
+
+
+def resolve_padding(
+    padding: object,
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+) -> Padding:
+    """Turn a padding argument into ``(before, after)`` amounts per spatial axis.
+
+    ``"valid"`` pads nothing, ``"same"`` splits ``dilation * (kernel - 1)`` with the
+    extra element at the end (PyTorch's rule; refused for stride > 1 as PyTorch
+    does), ``"full"`` pads ``dilation * (kernel - 1)`` on both sides.
+
+    Examples
+    --------
+    >>> resolve_padding("same", (4,), (1,), (1,))
+    ((1, 2),)
+    >>> resolve_padding("full", (3, 2), (1, 1), (1, 2))
+    ((2, 2), (2, 2))
+    >>> resolve_padding((1, 0), (3, 3), (1, 1), (1, 1))
+    ((1, 1), (0, 0))
+    >>> resolve_padding("same", (3,), (2,), (1,))
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: padding='same' is not supported with stride=(2,) (PyTorch refuses it too)
+    """
+    extents = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
+    if isinstance(padding, str):
+        if padding == "valid":
+            return tuple((0, 0) for _ in kernel)
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise LayerConfigError(
+                    f"padding='same' is not supported with stride={stride} "
+                    "(PyTorch refuses it too)"
+                )
+            return tuple((e // 2, e - e // 2) for e in extents)
+        if padding == "full":
+            return tuple((e, e) for e in extents)
+        raise LayerConfigError(
+            f"padding={padding!r} must be an int, a tuple, 'valid', 'same' or 'full'"
+        )
+    amounts = as_tuple(padding, len(kernel), "padding", minimum=0)
+    return tuple((p, p) for p in amounts)
+
+
+def conv_output_length(
+    length: int, kernel: int, stride: int, padding: tuple[int, int], dilation: int, axis: int
+) -> int:
+    """Output length of a convolution along one axis (PyTorch's formula).
+
+    Examples
+    --------
+    >>> conv_output_length(4, 2, 2, (0, 0), 1, axis=1)
+    2
+    >>> conv_output_length(32, 3, 1, (1, 1), 1, axis=1)
+    32
+    >>> conv_output_length(4, 5, 1, (0, 0), 1, axis=1)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: kernel_size=5 is larger than the padded input (4) along axis 1
+    """
+    padded = length + padding[0] + padding[1]
+    extent = dilation * (kernel - 1) + 1
+    if extent > padded:
+        what = f"kernel_size={kernel}" if dilation == 1 else (
+            f"kernel_size={kernel} with dilation={dilation} (extent {extent})"
+        )
+        raise LayerConfigError(
+            f"{what} is larger than the padded input ({padded}) along axis {axis}"
+        )
+    return (padded - extent) // stride + 1
+
+
+def transposed_output_length(
+    length: int,
+    kernel: int,
+    stride: int,
+    padding: int,
+    dilation: int,
+    output_padding: int,
+    axis: int,
+) -> int:
+    """Output length of a transposed convolution along one axis (PyTorch's formula).
+
+    ``(length - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1``
+
+    Examples
+    --------
+    >>> transposed_output_length(2, 2, 2, 0, 1, 0, axis=1)
+    4
+    >>> transposed_output_length(3, 3, 2, 1, 1, 1, axis=1)
+    6
+    """
+    if output_padding >= stride and output_padding >= dilation:
+        raise LayerConfigError(
+            f"output_padding={output_padding} must be smaller than stride ({stride}) "
+            f"or dilation ({dilation}) along axis {axis}"
+        )
+    out = (length - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+    if out < 1:
+        raise LayerConfigError(
+            f"padding={padding} leaves no output along axis {axis} "
+            f"(computed output length {out})"
+        )
+    return out
+
+
+def pool_output_length(
+    length: int, kernel: int, stride: int, padding: int, ceil_mode: bool, axis: int
+) -> int:
+    """Output length of average pooling along one axis (PyTorch's formula).
+
+    With ``ceil_mode`` the last window may hang over the end, but it must start
+    inside the input or its left padding.
+
+    Examples
+    --------
+    >>> pool_output_length(5, 2, 2, 0, False, axis=1)
+    2
+    >>> pool_output_length(5, 2, 2, 0, True, axis=1)
+    3
+    """
+    if padding > kernel // 2:
+        raise LayerConfigError(
+            f"padding={padding} must be at most half of kernel_size={kernel} along axis {axis}"
+        )
+    conv_output_length(length, kernel, 1, (padding, padding), 1, axis)
+    span = length + 2 * padding - kernel
+    out = -(-span // stride) + 1 if ceil_mode else span // stride + 1
+    if ceil_mode and (out - 1) * stride >= length + padding:
+        out -= 1
+    return out

@@ -1,0 +1,242 @@
+"""Window-sum layers: average pooling and LeNet-5's trainable subsampling.
+
+Both read each channel on its own (depthwise). ``AvgPool1d/2d`` have no
+parameters: every entry is the exact ``Rational`` 1/divisor, with PyTorch's
+divisor rules for padding, ``ceil_mode`` and ``count_include_pad``.
+``Subsample2d`` is LeNet-5's S2/S4 layer (LeCun et al., 1998): each unit adds
+up its window, multiplies the sum by one trainable coefficient per channel and
+adds one trainable bias per channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ClassVar
+
+import numpy as np
+
+from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.display import describe_window
+from symconv.geometry import as_tuple, check_in_shape, pool_output_length
+from symconv.layer import Layer
+
+__all__ = ["AvgPool1d", "AvgPool2d", "PoolGeometry", "Subsample2d", "pool_divisors"]
+
+
+@dataclass(frozen=True)
+class PoolGeometry:
+    """Everything that fixes a pooling window's structure (hashable)."""
+
+    in_shape: tuple[int, ...]
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    ceil_mode: bool
+    count_include_pad: bool
+
+    @property
+    def out_spatial(self) -> tuple[int, ...]:
+        """Output spatial shape (PyTorch's formula)."""
+        return tuple(
+            pool_output_length(n, k, s, p, self.ceil_mode, axis)
+            for axis, (n, k, s, p) in enumerate(
+                zip(self.in_shape[1:], self.kernel, self.stride, self.padding, strict=True),
+                start=1,
+            )
+        )
+
+
+def pool_divisors(
+    length: int, out_len: int, kernel: int, stride: int, padding: int, include_pad: bool
+) -> np.ndarray:
+    """Divisor of each output position along one axis, as PyTorch's ``avg_pool`` computes it.
+
+    A window is clipped to the padded input; with ``include_pad`` its clipped size
+    is the divisor, otherwise the number of real input positions it covers.
+
+    Examples
+    --------
+    >>> pool_divisors(5, 3, 2, 2, 0, True).tolist()
+    [2, 2, 1]
+    >>> pool_divisors(4, 3, 3, 2, 1, False).tolist()
+    [2, 3, 2]
+    """
+    start = np.arange(out_len, dtype=np.int64) * stride - padding
+    end = np.minimum(start + kernel, length + padding)
+    if include_pad:
+        return end - start
+    return np.minimum(end, length) - np.maximum(start, 0)
+
+
+@lru_cache(maxsize=256)
+def pool_structure(
+    geometry: PoolGeometry, weighting: Weighting, bias: bool
+) -> Structure:
+    """The factored connectivity of a depthwise window sum (cached on its geometry)."""
+    channels = geometry.in_shape[0]
+    out_spatial = geometry.out_spatial
+    axes = tuple(
+        AxisMap.pooling(n, o, k, s, p)
+        for n, o, k, s, p in zip(
+            geometry.in_shape[1:], out_spatial, geometry.kernel, geometry.stride,
+            geometry.padding, strict=True,
+        )
+    )
+    divisors = None
+    if weighting is Weighting.FIXED:
+        divisors = tuple(
+            pool_divisors(n, o, k, s, p, geometry.count_include_pad)
+            for n, o, k, s, p in zip(
+                geometry.in_shape[1:], out_spatial, geometry.kernel, geometry.stride,
+                geometry.padding, strict=True,
+            )
+        )
+    return Structure(
+        axes, ChannelPairs(channels, channels, groups=channels), geometry.kernel, weighting,
+        divisors=divisors, bias=BiasSharing.PER_CHANNEL if bias else None,
+    )
+
+
+def _pool_geometry(
+    layer: str,
+    dims: int,
+    in_shape: tuple[int, ...],
+    kernel_size: int | tuple[int, ...],
+    stride: int | tuple[int, ...] | None,
+    padding: int | tuple[int, ...],
+    ceil_mode: bool,
+    count_include_pad: bool,
+) -> PoolGeometry:
+    shape = check_in_shape(in_shape, dims, layer)
+    kernel = as_tuple(kernel_size, dims, "kernel_size")
+    stride_t = kernel if stride is None else as_tuple(stride, dims, "stride")
+    padding_t = as_tuple(padding, dims, "padding", minimum=0)
+    return PoolGeometry(shape, kernel, stride_t, padding_t, bool(ceil_mode),
+                        bool(count_include_pad))
+
+
+class _AvgPoolNd(Layer):
+    dims: ClassVar[int]
+
+    def __init__(
+        self,
+        in_shape: tuple[int, ...],
+        kernel_size: int | tuple[int, ...],
+        *,
+        stride: int | tuple[int, ...] | None = None,
+        padding: int | tuple[int, ...] = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:
+        self._geometry = _pool_geometry(
+            type(self).__name__, self.dims, in_shape, kernel_size, stride, padding,
+            ceil_mode, count_include_pad,
+        )
+        self.in_shape = self._geometry.in_shape
+        self.out_shape = (self.in_shape[0], *self._geometry.out_spatial)
+
+    @property
+    def geometry(self) -> PoolGeometry:
+        """The validated geometry."""
+        return self._geometry
+
+    def _make_structure(self) -> Structure:
+        return pool_structure(self._geometry, Weighting.FIXED, False)
+
+    def _describe(self) -> list[str]:
+        g = self._geometry
+        pairs = tuple((p, p) for p in g.padding)
+        parts = describe_window(g.kernel, g.stride, (1,) * self.dims, 0, pairs)
+        if g.ceil_mode:
+            parts.append("ceil_mode")
+        if not g.count_include_pad and any(g.padding):
+            parts.append("padding not counted")
+        return parts
+
+
+class AvgPool1d(_AvgPoolNd):
+    """1-D average pooling over ``in_shape = (C, L)``: exact rational entries, no parameters.
+
+    ``stride`` defaults to ``kernel_size``; keywords as in ``torch.nn.AvgPool1d``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.AvgPool1d((1, 4), 2).matrix()
+    Matrix([
+    [1/2, 1/2,   0,   0],
+    [  0,   0, 1/2, 1/2]])
+    """
+
+    dims = 1
+
+
+class AvgPool2d(_AvgPoolNd):
+    """2-D average pooling over ``in_shape = (C, H, W)``: exact rational entries, no parameters.
+
+    ``stride`` defaults to ``kernel_size``; keywords as in ``torch.nn.AvgPool2d``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> pool = sc.AvgPool2d((1, 3, 3), 2, stride=1, padding=1, count_include_pad=False)
+    >>> pool.matrix()[0, :4]
+    Matrix([[1, 0, 0, 0]])
+    >>> pool.num_parameters
+    0
+    """
+
+    dims = 2
+
+
+class Subsample2d(Layer):
+    """LeNet-5's trainable subsampling over ``in_shape = (C, H, W)``.
+
+    Each output unit is ``w_c * (sum of its window) + b_c``: one coefficient and
+    one bias per channel. ``stride`` defaults to ``kernel_size``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> s2 = sc.Subsample2d((6, 28, 28), 2)
+    >>> s2.out_shape, s2.num_parameters, s2.num_connections
+    ((6, 14, 14), 12, 5880)
+    """
+
+    def __init__(
+        self,
+        in_shape: tuple[int, int, int],
+        kernel_size: int | tuple[int, int] = 2,
+        *,
+        stride: int | tuple[int, int] | None = None,
+        bias: bool = True,
+        weight_name: str = "w",
+        bias_name: str = "b",
+    ) -> None:
+        self._geometry = _pool_geometry(
+            "Subsample2d", 2, in_shape, kernel_size, stride, 0, False, True
+        )
+        self.in_shape = self._geometry.in_shape
+        channels = self.in_shape[0]
+        self.out_shape = (channels, *self._geometry.out_spatial)
+        self.weight_shape = (channels,)
+        self.bias_shape = (channels,) if bias else None
+        self.weight_name, self.bias_name = weight_name, bias_name
+
+    @property
+    def geometry(self) -> PoolGeometry:
+        """The validated geometry."""
+        return self._geometry
+
+    def _make_structure(self) -> Structure:
+        return pool_structure(self._geometry, Weighting.PER_CHANNEL, self.bias_shape is not None)
+
+    def _weight_name_drop(self) -> tuple[int, ...]:
+        return (0,) if self.in_shape[0] == 1 else ()
+
+    _bias_name_drop = _weight_name_drop
+
+    def _describe(self) -> list[str]:
+        g = self._geometry
+        return describe_window(g.kernel, g.stride, (1, 1), 0, ((0, 0), (0, 0)))

@@ -1,0 +1,151 @@
+"""Symbolic views of the connectivity core: SparseMatrix and forward pass.
+
+The matrix is built the fast way the design notes measured: the connectivity
+arrays become a dict of dicts of SymPy expressions, wrapped in a ``DomainMatrix``
+over ``EXRAW`` and handed to ``SparseMatrix`` without re-validating every key.
+That constructor is private SymPy API, so :func:`sparse_matrix_from_rows` falls
+back to the public ``SparseMatrix(rows, cols, dict)`` if it ever disappears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sympy
+
+from symconv.connectivity import Connectivity
+from symconv.errors import SizeLimitError
+
+__all__ = [
+    "BYTES_PER_ENTRY",
+    "MAX_SYMBOLIC_ENTRIES",
+    "check_symbolic_size",
+    "entry_values",
+    "public_sparse_matrix",
+    "rows_of_entries",
+    "sparse_matrix_from_rows",
+]
+
+MAX_SYMBOLIC_ENTRIES = 10_000_000
+"""Default limit on the entries of a symbolic build (about 1.5 GiB of SymPy objects)."""
+
+BYTES_PER_ENTRY = 150
+"""Measured memory of one entry of a symbolic sparse matrix, in bytes (rounded up)."""
+
+Rows = dict[int, dict[int, Any]]
+
+
+def check_symbolic_size(entries: int, what: str, limit: int | None) -> None:
+    """Refuse a symbolic build of more than ``limit`` entries, before building anything.
+
+    Examples
+    --------
+    >>> check_symbolic_size(100, "a tiny matrix", None)
+    >>> check_symbolic_size(20_000_000, "a big matrix", None)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SizeLimitError: the symbolic matrix of a big matrix would hold 20,000,000 ...
+    """
+    limit = MAX_SYMBOLIC_ENTRIES if limit is None else limit
+    if entries > limit:
+        mib = entries * BYTES_PER_ENTRY / 2**20
+        raise SizeLimitError(
+            f"the symbolic matrix of {what} would hold {entries:,} entries "
+            f"(about {mib:,.0f} MiB), over the limit of {limit:,} entries; "
+            "use numeric_matrix() for numbers or the num_* counts for sizes, "
+            "or pass max_entries= to raise the limit"
+        )
+
+
+def entry_values(conn: Connectivity, weights: Sequence[sympy.Expr]) -> np.ndarray:
+    """The SymPy value of every connection: ``weight[param] / divisor``.
+
+    Returns an object array aligned with the connectivity arrays.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> pool = sc.AvgPool1d((1, 4), 2)
+    >>> entry_values(pool.connectivity, []).tolist()
+    [1/2, 1/2, 1/2, 1/2]
+    """
+    table = np.empty(len(weights) + 1, dtype=object)
+    table[:-1] = list(weights)
+    table[-1] = sympy.S.One
+    values = table[conn.param]
+    if conn.divisor is None:
+        return values
+    keys, inverse = np.unique(np.stack([conn.param, conn.divisor]), axis=1, return_inverse=True)
+    distinct = np.empty(keys.shape[1], dtype=object)
+    distinct[:] = [table[p] / sympy.Integer(d) for p, d in keys.T.tolist()]
+    return distinct[inverse.ravel()]
+
+
+def rows_of_entries(conn: Connectivity, values: np.ndarray) -> Rows:
+    """Group connections into ``{row: {column: value}}``, summing folded taps.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> layer = sc.Conv1d((1, 3), 1, 3, padding=1, padding_mode="reflect", bias=False)
+    >>> rows = rows_of_entries(layer.connectivity, entry_values(layer.connectivity, layer.parameters))
+    >>> rows[0]
+    {1: w_1 + w_3, 0: w_2}
+    """
+    out = conn.out_unit
+    if len(out) == 0:
+        return {}
+    starts = np.flatnonzero(np.diff(out)) + 1
+    bounds = [0, *starts.tolist(), len(out)]
+    row_ids = out[[0, *starts.tolist()]].tolist()
+    cols = conn.in_unit.tolist()
+    vals = values.tolist()
+    if not conn.folded:
+        return {
+            r: dict(zip(cols[a:b], vals[a:b], strict=True))
+            for r, a, b in zip(row_ids, bounds[:-1], bounds[1:], strict=True)
+        }
+    rows: Rows = {}
+    for r, a, b in zip(row_ids, bounds[:-1], bounds[1:], strict=True):
+        terms: dict[int, list[Any]] = {}
+        for c, v in zip(cols[a:b], vals[a:b], strict=True):
+            terms.setdefault(c, []).append(v)
+        rows[r] = {c: sympy.Add(*t) for c, t in terms.items()}
+    return rows
+
+
+def sparse_matrix_from_rows(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMatrix:
+    """A mutable ``sympy.SparseMatrix`` from ``{row: {column: value}}``, without copies.
+
+    Examples
+    --------
+    >>> a = sympy.Symbol("a")
+    >>> sparse_matrix_from_rows(2, 2, {0: {1: a}})
+    Matrix([
+    [0, a],
+    [0, 0]])
+    """
+    try:
+        from sympy.polys.domains import EXRAW
+        from sympy.polys.matrices import DomainMatrix
+        from sympy.polys.matrices.sdm import SDM
+
+        rep = DomainMatrix.from_rep(SDM(rows, (n_rows, n_cols), EXRAW))
+        return sympy.SparseMatrix._fromrep(rep)
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
+        return public_sparse_matrix(n_rows, n_cols, rows)
+
+
+def public_sparse_matrix(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMatrix:
+    """The same matrix through SymPy's public constructor (slower; the fallback).
+
+    Examples
+    --------
+    >>> a = sympy.Symbol("a")
+    >>> public_sparse_matrix(1, 2, {0: {1: a}})
+    Matrix([[0, a]])
+    """
+    flat = {(r, c): v for r, row in rows.items() for c, v in row.items()}
+    return sympy.SparseMatrix(n_rows, n_cols, flat)
