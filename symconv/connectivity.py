@@ -118,7 +118,7 @@ class AxisMap:
         dilation: int,
         padding: int,
     ) -> AxisMap:
-        """Transposed convolution: input ``i`` scatters to ``i*stride + tap*dilation - padding``."""
+        """Transposed convolution: input ``i`` feeds ``i*stride + tap*dilation - padding``."""
         in_pos = np.repeat(np.arange(in_len, dtype=np.int64), kernel)
         tap = np.tile(np.arange(kernel, dtype=np.int64), in_len)
         out_pos = in_pos * stride + tap * dilation - padding
@@ -274,7 +274,7 @@ class Structure:
     >>> structure = sc.Conv2d((1, 4, 4), 1, 2, stride=2).structure
     >>> structure.num_connections, structure.num_nonzeros
     (16, 16)
-    >>> [i + 1 for i in structure.row(1)[0]]
+    >>> (structure.row(1)[0] + 1).tolist()
     [3, 4, 7, 8]
     """
 
@@ -421,7 +421,7 @@ class Structure:
         in_unit = (inputs[:, None] * s_in + in_sp[None, :]).ravel()
         param = np.broadcast_to(
             self._param(np.full_like(inputs, channel)[:, None], inputs[:, None],
-                        kernels[:, None], np.int64(flat_out), kernel_taps[None, :]),
+                        kernels[:, None], np.array(flat_out), kernel_taps[None, :]),
             (len(inputs), len(in_sp)),
         ).ravel()
         divisor = None
@@ -434,7 +434,9 @@ class Structure:
         """The connectivity of the given output units only (sorted), built row by row."""
         rows = [(u, *self.row(u)) for u in sorted(units)]
         empty = np.zeros(0, dtype=np.int64)
-        out_unit = np.concatenate([np.full(len(r[1]), r[0], dtype=np.int64) for r in rows] or [empty])
+        out_unit = np.concatenate(
+            [np.full(len(r[1]), r[0], dtype=np.int64) for r in rows] or [empty]
+        )
         in_unit = np.concatenate([r[1] for r in rows] or [empty])
         param = np.concatenate([r[2] for r in rows] or [empty])
         divisor = None

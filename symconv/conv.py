@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.display import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import (
     PADDING_MODES,
@@ -24,7 +25,6 @@ from symconv.geometry import (
     conv_output_length,
     resolve_padding,
 )
-from symconv.display import describe_window
 from symconv.layer import Layer
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvGeometry", "check_connection_table"]
@@ -92,7 +92,7 @@ def check_connection_table(
     >>> check_connection_table([[1, 0]], 2, 2)
     Traceback (most recent call last):
     ...
-    symconv.errors.LayerConfigError: connection_table has shape (1, 2); it must be (out_channels, in_channels) = (2, 2)
+    symconv.errors.LayerConfigError: connection_table has shape (1, 2); it must be ...
     """
     array = np.asarray(table)
     if array.shape != (out_channels, in_channels):

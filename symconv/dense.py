@@ -30,7 +30,7 @@ def _dense_in_shape(value: object) -> tuple[int, ...]:
         isinstance(value, Sequence)
         and not isinstance(value, str)
         and len(value) > 0
-        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0
+        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) > 0
                 for v in value)
     ):
         return tuple(int(v) for v in value)

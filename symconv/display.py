@@ -15,7 +15,14 @@ from symconv.symbolic import entry_values, rows_of_entries
 if TYPE_CHECKING:
     from symconv.layer import Layer
 
-__all__ = ["MAX_COLS", "MAX_ROWS", "describe_window", "matrix_latex", "matrix_text", "visible_window"]
+__all__ = [
+    "MAX_COLS",
+    "MAX_ROWS",
+    "describe_window",
+    "matrix_latex",
+    "matrix_text",
+    "visible_window",
+]
 
 MAX_ROWS = 16
 """Rows shown before the display is cut to its first and last rows."""

@@ -127,7 +127,7 @@ def resolve_padding(
     >>> resolve_padding("same", (3,), (2,), (1,))
     Traceback (most recent call last):
     ...
-    symconv.errors.LayerConfigError: padding='same' is not supported with stride=(2,) (PyTorch refuses it too)
+    symconv.errors.LayerConfigError: padding='same' is not supported with stride=(2,) ...
     """
     extents = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
     if isinstance(padding, str):

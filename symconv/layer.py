@@ -227,7 +227,7 @@ class Layer:
                [ 0.,  1., -1.,  0.],
                [ 0.,  0.,  1., -1.]])
         >>> layer.numeric_matrix([[[1.0, -1.0]]], bias=[5.0]) @ np.array([1, 2, 4, 8, 1])
-        array([ 4.,  3., 1.])
+        array([4., 3., 1.])
         """
         flat = self._numeric_weight(weight)
         conn = self.connectivity

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.display import describe_window
 from symconv.geometry import (
     Padding,
     as_int,
@@ -21,7 +22,6 @@ from symconv.geometry import (
     conv_output_length,
     resolve_padding,
 )
-from symconv.display import describe_window
 from symconv.layer import Layer
 
 __all__ = ["LocalGeometry", "LocallyConnected1d", "LocallyConnected2d"]

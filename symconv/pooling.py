@@ -59,7 +59,7 @@ def pool_divisors(
     --------
     >>> pool_divisors(5, 3, 2, 2, 0, True).tolist()
     [2, 2, 1]
-    >>> pool_divisors(4, 3, 3, 2, 1, False).tolist()
+    >>> pool_divisors(5, 3, 3, 2, 1, False).tolist()
     [2, 3, 2]
     """
     start = np.arange(out_len, dtype=np.int64) * stride - padding

@@ -90,8 +90,8 @@ def rows_of_entries(conn: Connectivity, values: np.ndarray) -> Rows:
     --------
     >>> import symconv as sc
     >>> layer = sc.Conv1d((1, 3), 1, 3, padding=1, padding_mode="reflect", bias=False)
-    >>> rows = rows_of_entries(layer.connectivity, entry_values(layer.connectivity, layer.parameters))
-    >>> rows[0]
+    >>> conn = layer.connectivity
+    >>> rows_of_entries(conn, entry_values(conn, layer.parameters))[0]
     {1: w_1 + w_3, 0: w_2}
     """
     out = conn.out_unit

@@ -11,9 +11,9 @@ from functools import lru_cache
 from typing import ClassVar
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.display import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_int, as_tuple, check_in_shape, transposed_output_length
-from symconv.display import describe_window
 from symconv.layer import Layer
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "TransposedGeometry"]
