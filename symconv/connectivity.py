@@ -346,40 +346,34 @@ class Structure:
                 for inputs, kernels in [self.channels.for_output(c)]
                 if len(inputs)
             ]
-        pieces = [
-            self._entries(*block, out_sp, tap_sp, in_sp, s_out, s_in) for block in blocks
-        ]
-        empty = np.zeros(0, dtype=np.int64)
-        out_unit, in_unit, param, out_sp_all = (
-            np.concatenate(column) for column in zip(*pieces, strict=True)
-        ) if pieces else (empty, empty, empty, empty)
-        divisor = None
-        if self.divisors is not None:
-            divisor = self._spatial_divisor()[out_sp_all]
+        spatial_divisor = None if self.divisors is None else self._spatial_divisor()[out_sp]
+        total = sum(p_out.shape[0] * len(out_sp) * p_in.shape[2] for p_out, p_in, _ in blocks)
+        columns = [np.empty(total, dtype=np.int64) for _ in range(3 + (self.divisors is not None))]
+        start = 0
+        for p_out, p_in, p_kernel in blocks:
+            # Entries are laid out (output channel, spatial entry, input channel) so
+            # that they come sorted by output unit; values are computed with the long
+            # spatial axis innermost, (C, n, S), and transposed into place.
+            channels, inputs = p_out.shape[0], p_in.shape[2]
+            shape = (channels, len(out_sp), inputs)
+            stop = start + math.prod(shape)
+            views = [column[start:stop].reshape(shape) for column in columns]
+            p_in_t, p_kernel_t = p_in.transpose(0, 2, 1), p_kernel.transpose(0, 2, 1)
+            views[0][...] = np.repeat(p_out[:, 0] * s_out + out_sp[None, :], inputs, axis=1
+                                      ).reshape(shape)
+            views[1][...] = (p_in_t * s_in + in_sp[None, None, :]).transpose(0, 2, 1)
+            param = self._param(p_out, p_in_t, p_kernel_t, out_sp[None, None, :],
+                                tap_sp[None, None, :])
+            views[2][...] = np.broadcast_to(param, (channels, inputs, len(out_sp))
+                                            ).transpose(0, 2, 1)
+            if spatial_divisor is not None:
+                views[3][...] = spatial_divisor[None, :, None]
+            start = stop
+        out_unit, in_unit, param = columns[:3]
+        divisor = columns[3] if spatial_divisor is not None else None
         return Connectivity(
             out_unit, in_unit, param, divisor, self.n_out, self.n_in, self.folded
         )
-
-    def _entries(
-        self,
-        p_out: Index,
-        p_in: Index,
-        p_kernel: Index,
-        out_sp: Index,
-        tap_sp: Index,
-        in_sp: Index,
-        s_out: int,
-        s_in: int,
-    ) -> tuple[Index, Index, Index, Index]:
-        """Broadcast channel pairs ``(C, 1, n)`` against spatial entries ``(S,)``."""
-        o = out_sp[None, :, None]
-        shape = np.broadcast_shapes(p_out.shape, p_in.shape, o.shape)
-        out_unit = np.broadcast_to(p_out * s_out + o, shape).ravel()
-        in_unit = np.broadcast_to(p_in * s_in + in_sp[None, :, None], shape).ravel()
-        param = np.broadcast_to(self._param(p_out, p_in, p_kernel, o, tap_sp[None, :, None]),
-                                shape).ravel()
-        spatial = np.broadcast_to(o, shape).ravel()
-        return out_unit, in_unit, param, spatial
 
     def _param(self, p_out: Index, p_in: Index, p_kernel: Index, o: Index, tap: Index) -> Index:
         taps = math.prod(self.kernel)

@@ -234,10 +234,13 @@ class Layer:
         values = np.concatenate([flat, [1.0]])[conn.param]
         if conn.divisor is not None:
             values = values / conn.divisor
+        row_starts = np.zeros(self.n_out + 1, dtype=np.int64)
+        np.cumsum(np.bincount(conn.out_unit, minlength=self.n_out), out=row_starts[1:])
         matrix = scipy.sparse.csr_array(
-            (values, (conn.out_unit, conn.in_unit)), shape=(self.n_out, self.n_in)
+            (values, conn.in_unit, row_starts), shape=(self.n_out, self.n_in)
         )
-        matrix.sum_duplicates()
+        if conn.folded:
+            matrix.sum_duplicates()
         if bias is None:
             return matrix
         column = self._numeric_bias(bias)
@@ -352,6 +355,27 @@ class Layer:
         """
         unit = self.output_unit(output_unit)
         return tuple(self.structure.inputs_of(unit).tolist())
+
+    # --- graph --------------------------------------------------------------------
+    def graph(self, *, bias: bool = False) -> Any:
+        """The layer as a ``networkx.DiGraph`` from input units to output units.
+
+        One edge per nonzero matrix entry carrying its SymPy ``weight``; with
+        ``bias=True`` also one node per bias parameter. See
+        :func:`symconv.layer_graph` for node ids, labels and attributes.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> g = sc.Conv2d((1, 4, 4), 1, 2, stride=2).graph()
+        >>> g.number_of_edges()
+        16
+        >>> sorted(g.nodes[n]["label"] for n in g.predecessors("h1"))
+        ['x_1', 'x_2', 'x_5', 'x_6']
+        """
+        from symconv.graph import layer_graph
+
+        return layer_graph(self, bias=bias)
 
     # --- display --------------------------------------------------------------
     def short_repr(self) -> str:
