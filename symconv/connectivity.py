@@ -166,6 +166,14 @@ class Connectivity:
     def __len__(self) -> int:
         return len(self.out_unit)
 
+    def where(self, keep: Index) -> Connectivity:
+        """The connections where the boolean array ``keep`` is True."""
+        divisor = None if self.divisor is None else self.divisor[keep]
+        return Connectivity(
+            self.out_unit[keep], self.in_unit[keep], self.param[keep], divisor,
+            self.n_out, self.n_in, self.folded,
+        )
+
 
 def _spatial_product(
     axes: tuple[AxisMap, ...], kernel: tuple[int, ...]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sympy
 
 from symconv.symbolic import entry_values, rows_of_entries
@@ -51,13 +52,13 @@ def visible_window(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_C
     >>> rows, cols
     ([0, 1, None, 36, 37], [0, 1, None, 38, 39])
     >>> entries[37]
-    {37: w_1, 38: w_2, 39: w_3}
+    {38: w_2, 39: w_3}
     """
     rows = _shown(layer.n_out, max_rows)
     cols = _shown(layer.n_in, max_cols)
     conn = layer.structure.select([r for r in rows if r is not None])
-    weights = layer._weight_symbols
-    return rows, cols, rows_of_entries(conn, entry_values(conn, weights))
+    conn = conn.where(np.isin(conn.in_unit, [c for c in cols if c is not None]))
+    return rows, cols, rows_of_entries(conn, entry_values(conn, layer._weight_symbols))
 
 
 def matrix_text(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:

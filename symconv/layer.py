@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse
@@ -14,14 +15,14 @@ import sympy
 
 from symconv import display
 from symconv.connectivity import Connectivity, Structure
-from symconv.errors import ShapeMismatchError, SymconvError
+from symconv.errors import LayerConfigError, ShapeMismatchError, SymconvError
 from symconv.symbolic import (
     check_symbolic_size,
     entry_values,
     rows_of_entries,
     sparse_matrix_from_rows,
 )
-from symconv.symbols import indexed_symbols, input_symbols
+from symconv.symbols import IndexedSymbols, input_symbols
 
 __all__ = ["Layer", "UnitIndexError"]
 
@@ -62,6 +63,8 @@ class Layer:
     """Shape of :attr:`bias`, or ``None`` for no bias."""
     weight_name: str = "w"
     bias_name: str = "b"
+    linear: ClassVar[bool] = True
+    """Whether the layer is a linear map with a matrix (``False`` for max pooling, ReLU, ...)."""
 
     # --- hooks for subclasses -------------------------------------------------
     def _make_structure(self) -> Structure:
@@ -105,26 +108,18 @@ class Layer:
 
     # --- symbols --------------------------------------------------------------
     @cached_property
-    def _weight_symbols(self) -> list[sympy.Expr]:
+    def _weight_symbols(self) -> IndexedSymbols:
         if self.weight_shape is None:
-            return []
-        size = math.prod(self.weight_shape)
-        check_symbolic_size(size, f"the weight of {self.short_repr()}", None)
-        symbols: list[sympy.Expr] = list(
-            indexed_symbols(self.weight_name, self.weight_shape, drop=self._weight_name_drop())
+            return IndexedSymbols(self.weight_name, (0,))
+        return IndexedSymbols(
+            self.weight_name, self.weight_shape, drop=self._weight_name_drop(),
+            mask=self._weight_mask(),
         )
-        mask = self._weight_mask()
-        if mask is not None:
-            for index in np.flatnonzero(~mask.ravel()).tolist():
-                symbols[index] = sympy.S.Zero
-        return symbols
 
     @cached_property
-    def _bias_symbols(self) -> list[sympy.Symbol]:
-        if self.bias_shape is None:
-            return []
-        check_symbolic_size(math.prod(self.bias_shape), f"the bias of {self.short_repr()}", None)
-        return indexed_symbols(self.bias_name, self.bias_shape, drop=self._bias_name_drop())
+    def _bias_symbols(self) -> IndexedSymbols:
+        shape = (0,) if self.bias_shape is None else self.bias_shape
+        return IndexedSymbols(self.bias_name, shape, drop=self._bias_name_drop())
 
     @property
     def weight(self) -> sympy.Array | None:
@@ -134,20 +129,43 @@ class Layer:
         """
         if self.weight_shape is None:
             return None
-        return sympy.ImmutableDenseNDimArray(self._weight_symbols, self.weight_shape)
+        check_symbolic_size(len(self._weight_symbols), f"the weight of {self.short_repr()}",
+                            None)
+        return sympy.ImmutableDenseNDimArray(list(self._weight_symbols), self.weight_shape)
 
     @property
     def bias(self) -> sympy.Array | None:
         """The bias symbols as a ``sympy.Array`` (``None`` without bias)."""
         if self.bias_shape is None:
             return None
-        return sympy.ImmutableDenseNDimArray(self._bias_symbols, self.bias_shape)
+        return sympy.ImmutableDenseNDimArray(list(self._bias_symbols), self.bias_shape)
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
         """Every distinct trainable symbol: weights in C order, then biases."""
+        check_symbolic_size(len(self._weight_symbols), f"the weight of {self.short_repr()}",
+                            None)
         weights = [s for s in self._weight_symbols if s != 0]
         return (*weights, *self._bias_symbols)
+
+    def renamed(self, weight_name: str | None = None, bias_name: str | None = None) -> Layer:
+        """A copy of the layer whose weight and bias symbols use other base names.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.Conv1d((1, 3), 1, 2).renamed("u", "c").parameters
+        (u_1, u_2, c)
+        """
+        clone = copy.copy(self)
+        for key in ("_weight_symbols", "_bias_symbols"):
+            clone.__dict__.pop(key, None)
+        for attribute, name in (("weight_name", weight_name), ("bias_name", bias_name)):
+            if name is not None:
+                if not isinstance(name, str) or not name:
+                    raise LayerConfigError(f"{attribute}={name!r} must be a non-empty string")
+                setattr(clone, attribute, name)
+        return clone
 
     @cached_property
     def input_symbols(self) -> tuple[sympy.Symbol, ...]:

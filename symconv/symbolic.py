@@ -65,6 +65,9 @@ def check_symbolic_size(entries: int, what: str, limit: int | None) -> None:
 def entry_values(conn: Connectivity, weights: Sequence[sympy.Expr]) -> np.ndarray:
     """The SymPy value of every connection: ``weight[param] / divisor``.
 
+    ``weights`` may be a lazy sequence (:class:`symconv.symbols.IndexedSymbols`):
+    when the connections are few compared with the weights, only the weights
+    they use are looked up, so a few rows of a huge layer stay cheap.
     Returns an object array aligned with the connectivity arrays.
 
     Examples
@@ -74,13 +77,21 @@ def entry_values(conn: Connectivity, weights: Sequence[sympy.Expr]) -> np.ndarra
     >>> entry_values(pool.connectivity, []).tolist()
     [1/2, 1/2, 1/2, 1/2]
     """
-    table = np.empty(len(weights) + 1, dtype=object)
-    table[:-1] = list(weights)
+    if len(conn) >= len(weights):
+        used = None
+        table = np.empty(len(weights) + 1, dtype=object)
+        table[:-1] = list(weights)
+        codes = conn.param
+    else:
+        used, codes = np.unique(conn.param, return_inverse=True)
+        table = np.empty(len(used) + 1, dtype=object)
+        table[:-1] = [weights[p] if p >= 0 else sympy.S.One for p in used.tolist()]
+        codes = codes.ravel()
     table[-1] = sympy.S.One
-    values = table[conn.param]
+    values = table[codes]
     if conn.divisor is None:
         return values
-    keys, inverse = np.unique(np.stack([conn.param, conn.divisor]), axis=1, return_inverse=True)
+    keys, inverse = np.unique(np.stack([codes, conn.divisor]), axis=1, return_inverse=True)
     distinct = np.empty(keys.shape[1], dtype=object)
     distinct[:] = [table[p] / sympy.Integer(d) for p, d in keys.T.tolist()]
     return distinct[inverse.ravel()]

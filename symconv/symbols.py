@@ -10,12 +10,14 @@ prints without braces (``x_5``); several print inside LaTeX braces
 
 from __future__ import annotations
 
-import itertools
+import math
 from collections.abc import Sequence
+from typing import overload
 
+import numpy as np
 import sympy
 
-__all__ = ["indexed_names", "indexed_symbols", "input_symbols", "symbol_name"]
+__all__ = ["IndexedSymbols", "input_symbols", "symbol_name"]
 
 
 def symbol_name(base: str, index: Sequence[int]) -> str:
@@ -37,34 +39,63 @@ def symbol_name(base: str, index: Sequence[int]) -> str:
     return f"{base}_{{{','.join(map(str, index))}}}"
 
 
-def indexed_names(base: str, shape: tuple[int, ...], *, drop: Sequence[int] = ()) -> list[str]:
-    """Names for every entry of an array of ``shape``, in C order.
+class IndexedSymbols(Sequence[sympy.Expr]):
+    """The real SymPy symbols of an array's entries, in C order, created on first use.
 
-    Axes listed in ``drop`` must have length 1 and are left out of the names.
-
-    Examples
-    --------
-    >>> indexed_names("w", (1, 1, 2, 2), drop=(0, 1))
-    ['w_{1,1}', 'w_{1,2}', 'w_{2,1}', 'w_{2,2}']
-    >>> indexed_names("b", (3,))
-    ['b_1', 'b_2', 'b_3']
-    """
-    kept = [axis for axis in range(len(shape)) if axis not in drop]
-    ranges = [range(1, shape[axis] + 1) for axis in kept]
-    return [symbol_name(base, index) for index in itertools.product(*ranges)]
-
-
-def indexed_symbols(
-    base: str, shape: tuple[int, ...], *, drop: Sequence[int] = ()
-) -> list[sympy.Symbol]:
-    """Real SymPy symbols named by :func:`indexed_names`.
+    Axes listed in ``drop`` must have length 1 and are left out of the names;
+    entries where ``mask`` is False are the constant 0 (weights a connection table
+    switches off). Looking up a few entries of a huge array costs only those.
 
     Examples
     --------
-    >>> indexed_symbols("w", (2,))
-    [w_1, w_2]
+    >>> symbols = IndexedSymbols("w", (1, 1, 2, 2), drop=(0, 1))
+    >>> len(symbols), symbols[1], symbols.name(3)
+    (4, w_{1,2}, 'w_{2,2}')
+    >>> list(IndexedSymbols("b", (3,)))
+    [b_1, b_2, b_3]
     """
-    return [sympy.Symbol(name, real=True) for name in indexed_names(base, shape, drop=drop)]
+
+    def __init__(
+        self,
+        base: str,
+        shape: tuple[int, ...],
+        *,
+        drop: Sequence[int] = (),
+        mask: np.ndarray | None = None,
+    ) -> None:
+        self.base, self.shape = base, shape
+        self._kept = [axis for axis in range(len(shape)) if axis not in drop]
+        self._mask = None if mask is None else np.asarray(mask, dtype=bool).ravel()
+        self._size = math.prod(shape)
+        self._cache: dict[int, sympy.Expr] = {}
+
+    def __len__(self) -> int:
+        return self._size
+
+    def name(self, index: int) -> str:
+        """The name of entry ``index`` (flat, 0-based)."""
+        position = np.unravel_index(index, self.shape)
+        return symbol_name(self.base, [int(position[axis]) + 1 for axis in self._kept])
+
+    @overload
+    def __getitem__(self, index: int) -> sympy.Expr: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[sympy.Expr]: ...
+
+    def __getitem__(self, index: int | slice) -> sympy.Expr | list[sympy.Expr]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        symbol = self._cache.get(index)
+        if symbol is None:
+            if self._mask is not None and not self._mask[index]:
+                symbol = sympy.S.Zero
+            else:
+                symbol = sympy.Symbol(self.name(index), real=True)
+            self._cache[index] = symbol
+        return symbol
 
 
 def input_symbols(count: int, base: str = "x") -> list[sympy.Symbol]:
