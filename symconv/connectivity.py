@@ -50,6 +50,12 @@ class BiasSharing(Enum):
     PER_UNIT = "per_unit"
 
 
+def _position_tap_grid(length: int, kernel: int) -> tuple[Index, Index]:
+    """Every ``(position, tap)`` pair of one axis, position-major."""
+    position = np.repeat(np.arange(length, dtype=np.int64), kernel)
+    return position, np.tile(np.arange(kernel, dtype=np.int64), length)
+
+
 @dataclass(frozen=True, eq=False)
 class AxisMap:
     """The connections of one spatial axis, as three equal-length arrays.
@@ -91,8 +97,7 @@ class AxisMap:
         flip: bool = False,
     ) -> AxisMap:
         """Cross-correlation (or true convolution with ``flip``) along one axis."""
-        out_pos = np.repeat(np.arange(out_len, dtype=np.int64), kernel)
-        tap = np.tile(np.arange(kernel, dtype=np.int64), out_len)
+        out_pos, tap = _position_tap_grid(out_len, kernel)
         in_pos = out_pos * stride + tap * dilation - pad_before
         if mode == "zeros":
             keep = (in_pos >= 0) & (in_pos < in_len)
@@ -119,8 +124,7 @@ class AxisMap:
         padding: int,
     ) -> AxisMap:
         """Transposed convolution: input ``i`` feeds ``i*stride + tap*dilation - padding``."""
-        in_pos = np.repeat(np.arange(in_len, dtype=np.int64), kernel)
-        tap = np.tile(np.arange(kernel, dtype=np.int64), in_len)
+        in_pos, tap = _position_tap_grid(in_len, kernel)
         out_pos = in_pos * stride + tap * dilation - padding
         keep = (out_pos >= 0) & (out_pos < out_len)
         order = np.argsort(out_pos[keep], kind="stable")

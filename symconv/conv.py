@@ -19,15 +19,21 @@ from symconv.errors import LayerConfigError
 from symconv.geometry import (
     PADDING_MODES,
     Padding,
-    as_int,
-    as_tuple,
-    check_in_shape,
+    check_window,
     conv_output_length,
     resolve_padding,
 )
 from symconv.layer import Layer
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvGeometry", "check_connection_table"]
+__all__ = [
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvGeometry",
+    "check_connection_table",
+    "conv_axes",
+    "conv_structure",
+]
 
 
 @dataclass(frozen=True)
@@ -64,18 +70,22 @@ class ConvGeometry:
         return ChannelPairs(self.out_channels, self.in_shape[0], self.groups, self.table)
 
 
-@lru_cache(maxsize=256)
-def conv_structure(geometry: ConvGeometry) -> Structure:
-    """The factored connectivity of a convolution (cached on its geometry)."""
-    axes = tuple(
+def conv_axes(geometry: ConvGeometry) -> tuple[AxisMap, ...]:
+    """One :class:`AxisMap` per spatial axis of a sliding window with this geometry."""
+    return tuple(
         AxisMap.convolution(n, o, k, s, d, p[0], mode=geometry.padding_mode, flip=geometry.flip)
         for n, o, k, s, d, p in zip(
             geometry.in_shape[1:], geometry.out_spatial, geometry.kernel, geometry.stride,
             geometry.dilation, geometry.padding, strict=True,
         )
     )
+
+
+@lru_cache(maxsize=256)
+def conv_structure(geometry: ConvGeometry) -> Structure:
+    """The factored connectivity of a convolution (cached on its geometry)."""
     return Structure(
-        axes, geometry.channels, geometry.kernel, Weighting.TIED,
+        conv_axes(geometry), geometry.channels, geometry.kernel, Weighting.TIED,
         bias=BiasSharing.PER_CHANNEL if geometry.bias else None,
     )
 
@@ -146,19 +156,11 @@ class _ConvNd(Layer):
         weight_name: str = "w",
         bias_name: str = "b",
     ) -> None:
-        name = type(self).__name__
-        shape = check_in_shape(in_shape, self.dims, name)
-        out_channels = as_int(out_channels, "out_channels")
-        kernel = as_tuple(kernel_size, self.dims, "kernel_size")
-        stride_t = as_tuple(stride, self.dims, "stride")
-        dilation_t = as_tuple(dilation, self.dims, "dilation")
-        groups = as_int(groups, "groups")
+        shape, out_channels, kernel, stride_t, dilation_t, groups = check_window(
+            type(self).__name__, self.dims, in_shape, out_channels, kernel_size, stride,
+            dilation, groups,
+        )
         in_channels = shape[0]
-        if in_channels % groups or out_channels % groups:
-            raise LayerConfigError(
-                f"groups={groups} must divide in_channels ({in_channels}) "
-                f"and out_channels ({out_channels})"
-            )
         table = None
         if connection_table is not None:
             if groups != 1:
@@ -169,40 +171,30 @@ class _ConvNd(Layer):
         pads = resolve_padding(padding, kernel, stride_t, dilation_t)
         mode = _check_padding_mode(padding_mode, pads, shape[1:])
         self._padding_arg = padding
-        self._geometry = ConvGeometry(
+        self.geometry = ConvGeometry(
             shape, out_channels, kernel, stride_t, pads, dilation_t, groups, mode,
             bool(flip), table, bool(bias),
         )
+        """The resolved geometry (padding as ``(before, after)`` per axis)."""
         self.in_shape = shape
-        self.out_shape = (out_channels, *self._geometry.out_spatial)
-        self.weight_shape = (out_channels, self._geometry.channels.slots, *kernel)
+        self.out_shape = (out_channels, *self.geometry.out_spatial)
+        self.weight_shape = (out_channels, self.geometry.channels.slots, *kernel)
         self.bias_shape = (out_channels,) if bias else None
         self.weight_name, self.bias_name = weight_name, bias_name
 
-    @property
-    def geometry(self) -> ConvGeometry:
-        """The resolved geometry (padding as ``(before, after)`` per axis)."""
-        return self._geometry
-
     def _make_structure(self) -> Structure:
-        return conv_structure(self._geometry)
-
-    def _weight_name_drop(self) -> tuple[int, ...]:
-        return (0, 1) if self.weight_shape[:2] == (1, 1) else ()  # type: ignore[index]
-
-    def _bias_name_drop(self) -> tuple[int, ...]:
-        return (0,) if self._geometry.out_channels == 1 else ()
+        return conv_structure(self.geometry)
 
     def _weight_mask(self) -> np.ndarray | None:
-        if self._geometry.table is None:
+        if self.geometry.table is None:
             return None
-        mask = np.array(self._geometry.table, dtype=bool)
+        mask = np.array(self.geometry.table, dtype=bool)
         return np.broadcast_to(
             mask.reshape(mask.shape + (1,) * self.dims), self.weight_shape  # type: ignore[arg-type]
         )
 
     def _describe(self) -> list[str]:
-        g = self._geometry
+        g = self.geometry
         parts = describe_window(g.kernel, g.stride, g.dilation, self._padding_arg, g.padding)
         if g.padding_mode != "zeros" and any(p != (0, 0) for p in g.padding):
             parts.append(g.padding_mode)

@@ -17,6 +17,7 @@ __all__ = [
     "as_int",
     "as_tuple",
     "check_in_shape",
+    "check_window",
     "conv_output_length",
     "pool_output_length",
     "resolve_padding",
@@ -102,6 +103,43 @@ def check_in_shape(in_shape: object, spatial_dims: int, layer: str) -> tuple[int
         if isinstance(item, bool) or not isinstance(item, numbers.Integral) or item < 1:
             raise LayerConfigError(f"in_shape={in_shape!r} must hold positive integers")
     return tuple(int(item) for item in in_shape)
+
+
+def check_window(
+    layer: str,
+    dims: int,
+    in_shape: object,
+    out_channels: object,
+    kernel_size: object,
+    stride: object,
+    dilation: object,
+    groups: object = 1,
+) -> tuple[tuple[int, ...], int, tuple[int, ...], tuple[int, ...], tuple[int, ...], int]:
+    """Check the arguments every sliding-window layer with weights shares.
+
+    Returns ``(in_shape, out_channels, kernel, stride, dilation, groups)``.
+
+    Examples
+    --------
+    >>> check_window("Conv2d", 2, (4, 8, 8), 6, 3, 1, (1, 2), 2)
+    ((4, 8, 8), 6, (3, 3), (1, 1), (1, 2), 2)
+    >>> check_window("Conv1d", 1, (3, 8), 4, 3, 1, 1, 2)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: groups=2 must divide in_channels (3) and out_channels (4)
+    """
+    shape = check_in_shape(in_shape, dims, layer)
+    channels = as_int(out_channels, "out_channels")
+    kernel = as_tuple(kernel_size, dims, "kernel_size")
+    stride_t = as_tuple(stride, dims, "stride")
+    dilation_t = as_tuple(dilation, dims, "dilation")
+    group_count = as_int(groups, "groups")
+    if shape[0] % group_count or channels % group_count:
+        raise LayerConfigError(
+            f"groups={group_count} must divide in_channels ({shape[0]}) "
+            f"and out_channels ({channels})"
+        )
+    return shape, channels, kernel, stride_t, dilation_t, group_count
 
 
 def resolve_padding(

@@ -74,12 +74,18 @@ class Layer:
         """Hyperparameters worth showing in the repr."""
         return []
 
+    _weight_channel_axes: tuple[int, ...] = (0, 1)
+    """Axes of :attr:`weight_shape` that index channels."""
+
     def _weight_name_drop(self) -> tuple[int, ...]:
-        """Axes of the weight left out of symbol names (length-1 channel axes)."""
-        return ()
+        """Weight axes left out of symbol names: the channel axes, when all have length 1."""
+        shape = self.weight_shape or ()
+        axes = self._weight_channel_axes
+        return axes if axes and all(shape[a] == 1 for a in axes) else ()
 
     def _bias_name_drop(self) -> tuple[int, ...]:
-        return ()
+        """Bias axes left out of symbol names: the channel axis of a single channel."""
+        return (0,) if self.bias_shape and self.bias_shape[0] == 1 else ()
 
     def _weight_mask(self) -> np.ndarray | None:
         """Boolean mask of weight entries that exist (``None``: all of them)."""
@@ -416,6 +422,13 @@ class Layer:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self) if cycle else str(self))
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **kwargs: Any
+    ) -> dict[str, str]:
+        from symconv.notebook import mimebundle
+
+        return mimebundle(self, include=include, exclude=exclude)
 
 
 def _flat_input(x: Sequence[Any], n_in: int) -> list[Any]:

@@ -8,63 +8,25 @@ Every output unit has its own kernel. The weight's layout is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.conv import ConvGeometry, conv_axes
 from symconv.display import describe_window
-from symconv.geometry import (
-    Padding,
-    as_int,
-    as_tuple,
-    check_in_shape,
-    conv_output_length,
-    resolve_padding,
-)
+from symconv.geometry import check_window, resolve_padding
 from symconv.layer import Layer
 
-__all__ = ["LocalGeometry", "LocallyConnected1d", "LocallyConnected2d"]
-
-
-@dataclass(frozen=True)
-class LocalGeometry:
-    """Everything that fixes a locally connected layer's structure (hashable)."""
-
-    in_shape: tuple[int, ...]
-    out_channels: int
-    kernel: tuple[int, ...]
-    stride: tuple[int, ...]
-    padding: Padding
-    dilation: tuple[int, ...]
-    bias: bool
-
-    @property
-    def out_spatial(self) -> tuple[int, ...]:
-        """Output spatial shape (a convolution's)."""
-        return tuple(
-            conv_output_length(n, k, s, p, d, axis)
-            for axis, (n, k, s, p, d) in enumerate(
-                zip(self.in_shape[1:], self.kernel, self.stride, self.padding, self.dilation,
-                    strict=True),
-                start=1,
-            )
-        )
+__all__ = ["LocallyConnected1d", "LocallyConnected2d", "local_structure"]
 
 
 @lru_cache(maxsize=256)
-def local_structure(geometry: LocalGeometry) -> Structure:
-    """The factored connectivity of a locally connected layer (cached on its geometry)."""
-    axes = tuple(
-        AxisMap.convolution(n, o, k, s, d, p[0])
-        for n, o, k, s, d, p in zip(
-            geometry.in_shape[1:], geometry.out_spatial, geometry.kernel, geometry.stride,
-            geometry.dilation, geometry.padding, strict=True,
-        )
-    )
+def local_structure(geometry: ConvGeometry) -> Structure:
+    """A convolution's window with one kernel per output unit (cached on its geometry)."""
     return Structure(
-        axes, ChannelPairs(geometry.out_channels, geometry.in_shape[0]), geometry.kernel,
-        Weighting.UNTIED, bias=BiasSharing.PER_UNIT if geometry.bias else None,
+        conv_axes(geometry), ChannelPairs(geometry.out_channels, geometry.in_shape[0]),
+        geometry.kernel, Weighting.UNTIED,
+        bias=BiasSharing.PER_UNIT if geometry.bias else None,
     )
 
 
@@ -84,42 +46,30 @@ class _LocallyConnectedNd(Layer):
         weight_name: str = "w",
         bias_name: str = "b",
     ) -> None:
-        shape = check_in_shape(in_shape, self.dims, type(self).__name__)
-        out_channels = as_int(out_channels, "out_channels")
-        kernel = as_tuple(kernel_size, self.dims, "kernel_size")
-        stride_t = as_tuple(stride, self.dims, "stride")
-        dilation_t = as_tuple(dilation, self.dims, "dilation")
+        shape, out_channels, kernel, stride_t, dilation_t, _ = check_window(
+            type(self).__name__, self.dims, in_shape, out_channels, kernel_size, stride,
+            dilation,
+        )
         pads = resolve_padding(padding, kernel, stride_t, dilation_t)
         self._padding_arg = padding
-        self._geometry = LocalGeometry(
-            shape, out_channels, kernel, stride_t, pads, dilation_t, bool(bias)
+        self.geometry = ConvGeometry(
+            shape, out_channels, kernel, stride_t, pads, dilation_t, 1, "zeros", False, None,
+            bool(bias),
         )
-        out_spatial = self._geometry.out_spatial
+        """The resolved geometry (a zero-padded convolution's)."""
+        out_spatial = self.geometry.out_spatial
         self.in_shape = shape
         self.out_shape = (out_channels, *out_spatial)
         self.weight_shape = (out_channels, *out_spatial, shape[0], *kernel)
         self.bias_shape = self.out_shape if bias else None
         self.weight_name, self.bias_name = weight_name, bias_name
-
-    @property
-    def geometry(self) -> LocalGeometry:
-        """The resolved geometry."""
-        return self._geometry
+        self._weight_channel_axes = (0, 1 + self.dims)
 
     def _make_structure(self) -> Structure:
-        return local_structure(self._geometry)
-
-    def _weight_name_drop(self) -> tuple[int, ...]:
-        g = self._geometry
-        if g.out_channels == 1 and g.in_shape[0] == 1:
-            return (0, 1 + self.dims)
-        return ()
-
-    def _bias_name_drop(self) -> tuple[int, ...]:
-        return (0,) if self._geometry.out_channels == 1 else ()
+        return local_structure(self.geometry)
 
     def _describe(self) -> list[str]:
-        g = self._geometry
+        g = self.geometry
         return describe_window(g.kernel, g.stride, g.dilation, self._padding_arg, g.padding)
 
 

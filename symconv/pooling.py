@@ -129,23 +129,19 @@ class _AvgPoolNd(Layer):
         ceil_mode: bool = False,
         count_include_pad: bool = True,
     ) -> None:
-        self._geometry = _pool_geometry(
+        self.geometry = _pool_geometry(
             type(self).__name__, self.dims, in_shape, kernel_size, stride, padding,
             ceil_mode, count_include_pad,
         )
-        self.in_shape = self._geometry.in_shape
-        self.out_shape = (self.in_shape[0], *self._geometry.out_spatial)
-
-    @property
-    def geometry(self) -> PoolGeometry:
         """The validated geometry."""
-        return self._geometry
+        self.in_shape = self.geometry.in_shape
+        self.out_shape = (self.in_shape[0], *self.geometry.out_spatial)
 
     def _make_structure(self) -> Structure:
-        return pool_structure(self._geometry, Weighting.FIXED, False)
+        return pool_structure(self.geometry, Weighting.FIXED, False)
 
     def _describe(self) -> list[str]:
-        g = self._geometry
+        g = self.geometry
         pairs = tuple((p, p) for p in g.padding)
         parts = describe_window(g.kernel, g.stride, (1,) * self.dims, 0, pairs)
         if g.ceil_mode:
@@ -214,29 +210,22 @@ class Subsample2d(Layer):
         weight_name: str = "w",
         bias_name: str = "b",
     ) -> None:
-        self._geometry = _pool_geometry(
+        self.geometry = _pool_geometry(
             "Subsample2d", 2, in_shape, kernel_size, stride, 0, False, True
         )
-        self.in_shape = self._geometry.in_shape
+        """The validated geometry."""
+        self.in_shape = self.geometry.in_shape
         channels = self.in_shape[0]
-        self.out_shape = (channels, *self._geometry.out_spatial)
+        self.out_shape = (channels, *self.geometry.out_spatial)
         self.weight_shape = (channels,)
         self.bias_shape = (channels,) if bias else None
         self.weight_name, self.bias_name = weight_name, bias_name
 
-    @property
-    def geometry(self) -> PoolGeometry:
-        """The validated geometry."""
-        return self._geometry
+    _weight_channel_axes = (0,)
 
     def _make_structure(self) -> Structure:
-        return pool_structure(self._geometry, Weighting.PER_CHANNEL, self.bias_shape is not None)
-
-    def _weight_name_drop(self) -> tuple[int, ...]:
-        return (0,) if self.in_shape[0] == 1 else ()
-
-    _bias_name_drop = _weight_name_drop
+        return pool_structure(self.geometry, Weighting.PER_CHANNEL, self.bias_shape is not None)
 
     def _describe(self) -> list[str]:
-        g = self._geometry
+        g = self.geometry
         return describe_window(g.kernel, g.stride, (1, 1), 0, ((0, 0), (0, 0)))

@@ -13,7 +13,7 @@ from typing import ClassVar
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.display import describe_window
 from symconv.errors import LayerConfigError
-from symconv.geometry import as_int, as_tuple, check_in_shape, transposed_output_length
+from symconv.geometry import as_tuple, check_window, transposed_output_length
 from symconv.layer import Layer
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "TransposedGeometry"]
@@ -86,49 +86,31 @@ class _ConvTransposeNd(Layer):
         bias_name: str = "b",
     ) -> None:
         name = type(self).__name__
-        shape = check_in_shape(in_shape, self.dims, name)
-        out_channels = as_int(out_channels, "out_channels")
-        kernel = as_tuple(kernel_size, self.dims, "kernel_size")
-        stride_t = as_tuple(stride, self.dims, "stride")
+        shape, out_channels, kernel, stride_t, dilation_t, groups = check_window(
+            name, self.dims, in_shape, out_channels, kernel_size, stride, dilation, groups
+        )
         if isinstance(padding, str):
             raise LayerConfigError(
                 f"padding={padding!r} must be an int or a tuple for {name} (as in PyTorch)"
             )
         padding_t = as_tuple(padding, self.dims, "padding", minimum=0)
         output_padding_t = as_tuple(output_padding, self.dims, "output_padding", minimum=0)
-        dilation_t = as_tuple(dilation, self.dims, "dilation")
-        groups = as_int(groups, "groups")
-        if shape[0] % groups or out_channels % groups:
-            raise LayerConfigError(
-                f"groups={groups} must divide in_channels ({shape[0]}) "
-                f"and out_channels ({out_channels})"
-            )
-        self._geometry = TransposedGeometry(
+        self.geometry = TransposedGeometry(
             shape, out_channels, kernel, stride_t, padding_t, output_padding_t, dilation_t,
             groups, bool(bias),
         )
+        """The validated geometry."""
         self.in_shape = shape
-        self.out_shape = (out_channels, *self._geometry.out_spatial)
+        self.out_shape = (out_channels, *self.geometry.out_spatial)
         self.weight_shape = (shape[0], out_channels // groups, *kernel)
         self.bias_shape = (out_channels,) if bias else None
         self.weight_name, self.bias_name = weight_name, bias_name
 
-    @property
-    def geometry(self) -> TransposedGeometry:
-        """The validated geometry."""
-        return self._geometry
-
     def _make_structure(self) -> Structure:
-        return transposed_structure(self._geometry)
-
-    def _weight_name_drop(self) -> tuple[int, ...]:
-        return (0, 1) if self.weight_shape[:2] == (1, 1) else ()  # type: ignore[index]
-
-    def _bias_name_drop(self) -> tuple[int, ...]:
-        return (0,) if self._geometry.out_channels == 1 else ()
+        return transposed_structure(self.geometry)
 
     def _describe(self) -> list[str]:
-        g = self._geometry
+        g = self.geometry
         pairs = tuple((p, p) for p in g.padding)
         parts = describe_window(g.kernel, g.stride, g.dilation, 0, pairs)
         if any(op != 0 for op in g.output_padding):
