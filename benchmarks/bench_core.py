@@ -86,7 +86,10 @@ def vgg16_layers() -> list[sc.Layer]:
 
 def count_vgg16() -> tuple[int, int]:
     layers = vgg16_layers()
-    return sum(l.num_parameters for l in layers), sum(l.num_connections for l in layers)
+    return (
+        sum(layer.num_parameters for layer in layers),
+        sum(layer.num_connections for layer in layers),
+    )
 
 
 def report(name: str, seconds: float, target: str = "", ratio: str = "") -> None:

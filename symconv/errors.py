@@ -7,11 +7,14 @@ the offending value, raised before any heavy work starts.
 from __future__ import annotations
 
 __all__ = [
+    "ExportError",
     "LayerConfigError",
     "NotLinearError",
     "ShapeMismatchError",
     "SizeLimitError",
+    "SpecError",
     "SymconvError",
+    "UnsupportedModuleError",
 ]
 
 
@@ -73,4 +76,55 @@ class SizeLimitError(SymconvError):
 
 
 class NotLinearError(SymconvError):
-    """The layer is not a linear map, so it has no weight matrix."""
+    """The layer is not a linear map, so it has no weight matrix.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.ReLU((1, 4)).matrix()
+    Traceback (most recent call last):
+    ...
+    symconv.errors.NotLinearError: ReLU is not linear: ...
+    """
+
+
+class ExportError(SymconvError):
+    """A file cannot be written or read in the requested format.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.export(sc.Conv1d((1, 4), 1, 2), "conv.xyz")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ExportError: cannot export to 'conv.xyz': unknown extension '.xyz'; ...
+    """
+
+
+class SpecError(SymconvError):
+    """A layer SPEC string is not an allowed constructor call with literal arguments.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.parse_spec("Conv2d((1, 4, 4), 1, 2, stride=2)")
+    Conv2d((1, 4, 4) -> (1, 2, 2), kernel 2x2, stride 2: 5 parameters, 20 connections)
+    >>> sc.parse_spec("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SpecError: SPEC "__import__('os')": __import__ is not a symconv layer; ...
+    """
+
+
+class UnsupportedModuleError(SymconvError):
+    """A PyTorch module has no symconv counterpart (see :func:`symconv.from_torch`).
+
+    Examples
+    --------
+    >>> import torch
+    >>> import symconv as sc
+    >>> sc.from_torch(torch.nn.Sequential(torch.nn.GELU()), (4,))
+    Traceback (most recent call last):
+    ...
+    symconv.errors.UnsupportedModuleError: GELU at position 0 is not supported; supported: ...
+    """

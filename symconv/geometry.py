@@ -254,8 +254,9 @@ def pool_output_length(
 ) -> int:
     """Output length of average pooling along one axis (PyTorch's formula).
 
-    With ``ceil_mode`` the last window may hang over the end, but it must start
-    inside the input or its left padding.
+    With ``ceil_mode`` the last window may hang over the end (even when the kernel
+    is longer than the padded input), but it must start inside the input or its
+    left padding.
 
     Examples
     --------
@@ -263,14 +264,17 @@ def pool_output_length(
     2
     >>> pool_output_length(5, 2, 2, 0, True, axis=1)
     3
+    >>> pool_output_length(1, 2, 2, 0, True, axis=1)
+    1
     """
     if padding > kernel // 2:
         raise LayerConfigError(
             f"padding={padding} must be at most half of kernel_size={kernel} along axis {axis}"
         )
-    conv_output_length(length, kernel, 1, (padding, padding), 1, axis)
     span = length + 2 * padding - kernel
     out = -(-span // stride) + 1 if ceil_mode else span // stride + 1
     if ceil_mode and (out - 1) * stride >= length + padding:
         out -= 1
+    if out < 1:
+        conv_output_length(length, kernel, 1, (padding, padding), 1, axis)  # names the kernel
     return out

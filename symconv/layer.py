@@ -28,7 +28,16 @@ __all__ = ["Layer", "UnitIndexError"]
 
 
 class UnitIndexError(SymconvError):
-    """An output unit index is outside the layer's output."""
+    """An output unit index is outside the layer's output.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Conv2d((1, 4, 4), 1, 2, stride=2).receptive_field(4)
+    Traceback (most recent call last):
+    ...
+    symconv.layer.UnitIndexError: output unit 4 is outside 0..3 of Conv2d((1, 4, 4) -> (1, 2, 2))
+    """
 
 
 def _plural(count: int, noun: str) -> str:
@@ -220,9 +229,11 @@ class Layer:
         [b + w_1*x_1 + w_2*x_2],
         [b + w_1*x_2 + w_2*x_3]])
         """
-        values = self.input_symbols if x is None else tuple(sympy.sympify(v) for v in
-                                                           _flat_input(x, self.n_in))
-        rows = self._rows(max_entries)
+        values = None if x is None else tuple(sympy.sympify(v) for v in
+                                              _flat_input(x, self.n_in))
+        rows = self._rows(max_entries)  # refuses an oversized build before making symbols
+        if values is None:
+            values = self.input_symbols
         bias_index = self.structure.bias_index()
         out = []
         for r in range(self.n_out):

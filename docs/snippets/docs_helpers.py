@@ -1,0 +1,237 @@
+"""Helpers for the code blocks that the docs pages execute at build time.
+
+Every number, matrix and figure on the site is computed by these blocks (run by
+markdown-exec while MkDocs builds), so the pages cannot drift from the code.
+This module only turns results into page content:
+
+* :func:`svg` renders a matplotlib figure as inline SVG, byte-stable between builds;
+* :func:`math` wraps LaTeX in display math, :func:`matrix` a layer's matrix;
+* :func:`table` writes a Markdown table;
+* :func:`repl` runs statements the way the Python prompt does and returns the
+  transcript, so a page can show a real session.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import io
+import re
+import traceback
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+plt.rcParams["svg.hashsalt"] = "symconv"  # stable ids in the SVG output
+
+from symconv import display  # noqa: E402
+
+_ID = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_STYLE = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.DOTALL)
+
+
+def svg(figure: Any, *, alt: str, width: str | None = None) -> str:
+    """Inline SVG of a matplotlib Figure (or of the figure of an Axes), then close it.
+
+    The output is byte-stable (fixed hash salt, no date). Element ids get a prefix
+    derived from the content, so several figures can share one page, and
+    matplotlib's global ``<style>`` rule is dropped (the site's CSS scopes it).
+    ``width`` (CSS, e.g. ``"32rem"``) caps the displayed width.
+    """
+    fig = figure.get_figure(root=True)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight",
+                facecolor="white")
+    plt.close(fig)
+    return inline_svg(buffer.getvalue(), alt=alt, width=width)
+
+
+def inline_svg(text: str, *, alt: str, width: str | None = None) -> str:
+    """The text of an SVG file (e.g. one symconv wrote) made ready to inline in a page."""
+    text = _STYLE.sub("", text[text.index("<svg"):])
+    text = _METADATA.sub("", text)
+    prefix = "f" + hashlib.sha1(text.encode()).hexdigest()[:8] + "-"
+    text = _ID.sub(lambda m: m.group(1) + prefix + m.group(2), text)
+    label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    text = text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    style = f' style="max-width: {width}"' if width else ""
+    return f'<div class="symconv-figure"{style}>\n{text.strip()}\n</div>\n'
+
+
+def math(latex: str) -> str:
+    """Display math for arithmatex: ``$$ ... $$`` on lines of its own."""
+    return f"\n$$\n{latex}\n$$\n"
+
+
+def matrix(layer: Any, lhs: str = "M", max_rows: int = display.MAX_ROWS,
+           max_cols: int = display.MAX_COLS) -> str:
+    """Display math ``lhs = [the layer's matrix]``, cut to its corners when large."""
+    body = display.matrix_latex(layer, max_rows, max_cols)
+    return math(f"{lhs} = {body}" if lhs else body)
+
+
+def matrices(named: Sequence[tuple[str, Any]], per_row: int = 2) -> str:
+    """Several ``name = [matrix]`` side by side, ``per_row`` to a line, in one display."""
+    cells = [f"{name} = {display.matrix_latex(layer)}" for name, layer in named]
+    lines = [" \\qquad & ".join(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
+    body = " \\\\[1.5ex]\n".join(lines)
+    return math(f"\\begin{{array}}{{{'c' * per_row}}}\n{body}\n\\end{{array}}")
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]],
+          align: str | None = None) -> str:
+    """A Markdown table; ``align`` has one of ``l``, ``r``, ``c`` per column."""
+    align = align or "l" + "r" * (len(header) - 1)
+    rule = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = ["| " + " | ".join(header) + " |",
+             "| " + " | ".join(rule[a] for a in align) + " |"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return str(value).replace("|", "\\|")
+
+
+def repl(source: str, namespace: dict[str, Any], *, error: type[BaseException] | None = None,
+         cwd: str | None = None) -> str:
+    """Run ``source`` statement by statement as the Python prompt would; return the transcript.
+
+    Each statement is compiled in ``"single"`` mode, so expression values are shown
+    with ``repr`` (``None`` is not shown), as the prompt shows them. The transcript
+    is a fenced ``pycon`` block. An exception fails the build, except an instance of
+    ``error`` raised by the last statement, which is shown the way the prompt shows
+    it. ``cwd`` is the working directory meanwhile (for files the statements write).
+    """
+    with contextlib.chdir(cwd or "."):
+        return _transcript(source, namespace, error)
+
+
+def _transcript(source: str, namespace: dict[str, Any], error: type[BaseException] | None
+                ) -> str:
+    tree = ast.parse(source.strip("\n"))
+    lines = source.strip("\n").splitlines()
+    out: list[str] = []
+    for i, node in enumerate(tree.body):
+        code = lines[node.lineno - 1:node.end_lineno]
+        out += [(">>> " if j == 0 else "... ") + line for j, line in enumerate(code)]
+        if len(code) > 1:
+            out.append("...")
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                exec(compile(ast.Interactive([node]), "<docs>", "single"), namespace)
+        except Exception as exc:
+            if error is None or not isinstance(exc, error) or i != len(tree.body) - 1:
+                raise
+            out += [printed.getvalue().rstrip("\n")] if printed.getvalue() else []
+            out += ["Traceback (most recent call last):", "  ...",
+                    *traceback.format_exception_only(exc)[-1].rstrip("\n").splitlines()]
+            break
+        if printed.getvalue():
+            out.append(printed.getvalue().rstrip("\n"))
+    else:
+        if error is not None:
+            raise AssertionError(f"expected {error.__name__}, nothing was raised")
+    return "\n```pycon\n" + "\n".join(out) + "\n```\n"
+
+
+def console(*commands: Sequence[str], cwd: str | None = None, columns: int = 80) -> str:
+    """Run ``symconv`` command lines in-process; return a fenced ``console`` transcript.
+
+    Each command is the argument list after ``symconv``; it runs through
+    :func:`symconv.cli.main` with standard output and error captured, and a nonzero
+    exit status is shown as ``echo $?`` would. ``--help`` text is wrapped at
+    ``columns`` so it does not depend on the terminal of the build.
+    """
+    import os
+
+    from symconv.cli import main
+
+    out: list[str] = []
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(columns)
+    try:
+        with contextlib.chdir(cwd or "."):
+            for argv in commands:
+                out.append("$ " + " ".join(_shell_quote(a) for a in ["symconv", *argv]))
+                printed = io.StringIO()
+                with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                    try:
+                        status = main(list(argv))
+                    except SystemExit as stop:
+                        status = stop.code if isinstance(stop.code, int) else 1
+                out.append(printed.getvalue().rstrip("\n"))
+                if status:
+                    out += ["$ echo $?", str(status)]
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    return "\n```console\n" + "\n".join(line for line in out if line) + "\n```\n"
+
+
+def _shell_quote(word: str) -> str:
+    """Quote a word for a POSIX shell, preferring double quotes where they suffice."""
+    import shlex
+
+    if shlex.quote(word) == word:
+        return word
+    if not any(c in word for c in '"$`\\!'):
+        return f'"{word}"'
+    return shlex.quote(word)
+
+
+def unit_rows(layer: Any, ax: Any, *, lit_units: Iterable[str] = (),
+              lit_edges: Iterable[tuple[str, str]] = (), edge_labels: bool = False,
+              title: str = "") -> Any:
+    """A textbook diagram of a small 1-D layer from its graph: inputs below, outputs above.
+
+    Units are circles named as in :func:`symconv.layer_graph` (``x_1``, ``h_1``); every
+    connection is a line. ``lit_units`` (node ids such as ``"x3"``) and ``lit_edges``
+    are drawn highlighted; ``edge_labels`` writes each connection's weight on it.
+    The colours are those of symconv's own figures.
+    """
+    from symconv.plots.style import CELL_EDGE, HIGHLIGHT, INK
+
+    lit_units, lit_edges = set(lit_units), set(lit_edges)
+    graph = layer.graph()
+    place = {}
+    for y, role in ((0.0, "input"), (1.0, "output")):
+        nodes = [n for n, r in graph.nodes(data="role") if r == role]
+        for i, node in enumerate(nodes):
+            place[node] = (i - (len(nodes) - 1) / 2, y)
+    for u, v, data in graph.edges(data=True):
+        lit = (u, v) in lit_edges
+        (x0, y0), (x1, y1) = place[u], place[v]
+        ax.plot([x0, x1], [y0, y1], color=INK if lit else CELL_EDGE,
+                linewidth=2.0 if lit else 0.8, zorder=2 if lit else 1)
+        if edge_labels:
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"${data['label']}$", fontsize=9,
+                    ha="center", va="center", zorder=4, color=INK,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "linewidth": 0})
+    for node, (x, y) in place.items():
+        lit = node in lit_units
+        ax.scatter([x], [y], s=520, facecolor=HIGHLIGHT if lit else "white",
+                   edgecolor=INK, linewidth=1.0, zorder=3)
+        ax.text(x, y, f"${graph.nodes[node]['label']}$", ha="center", va="center",
+                fontsize=10, zorder=4, color=INK)
+    ax.set_xlim(min(x for x, _ in place.values()) - 0.6, max(x for x, _ in place.values()) + 0.6)
+    ax.set_ylim(-0.3, 1.3)
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=10, loc="left", color=INK)
+    return ax

@@ -1,0 +1,415 @@
+"""Layers without parameters: max pooling and activations (not linear), Flatten and Identity.
+
+They take part in networks, graphs, receptive fields and counts through the same
+factored :class:`~symconv.connectivity.Structure` as every other layer, with
+:attr:`~symconv.connectivity.Weighting.FIXED` connections (every entry is 1):
+
+* ``MaxPool1d/2d`` connect each output to its window (PyTorch's arguments and
+  output sizes; padding is never part of a window);
+* ``ReLU``, ``Tanh`` and ``Sigmoid`` connect each output to the input unit at
+  the same place (one-to-one);
+* ``Flatten`` and ``Identity`` are linear: their matrix is the identity.
+
+Max pooling and the activations are not linear maps, so they have no matrix
+(``linear = False``): :meth:`~symconv.Layer.matrix` and
+:meth:`~symconv.Layer.numeric_matrix` raise :class:`~symconv.NotLinearError`;
+:meth:`~symconv.Layer.forward` still gives the exact symbolic output
+(``Max``, ``tanh``, ...). Counting conventions: none of these layers has
+parameters or a dense equivalent (0); their connections are the edges of their
+connectivity (a max pool's window members, one per unit for the others).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.sparse
+import sympy
+
+from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
+from symconv.dense import _dense_in_shape
+from symconv.display import describe_window
+from symconv.errors import LayerConfigError, NotLinearError
+from symconv.geometry import as_tuple, check_in_shape, pool_output_length
+from symconv.layer import Layer, _flat_input
+from symconv.symbolic import check_symbolic_size
+
+__all__ = [
+    "Flatten",
+    "Identity",
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPoolGeometry",
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+]
+
+
+@dataclass(frozen=True)
+class MaxPoolGeometry:
+    """Everything that fixes a max pooling window's structure (hashable).
+
+    Examples
+    --------
+    >>> MaxPoolGeometry((1, 7), (3,), (2,), (1,), (1,), False).out_spatial
+    (4,)
+    """
+
+    in_shape: tuple[int, ...]
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    dilation: tuple[int, ...]
+    ceil_mode: bool
+
+    @property
+    def out_spatial(self) -> tuple[int, ...]:
+        """Output spatial shape (PyTorch's formula)."""
+        out = []
+        for axis, (n, k, s, p, d) in enumerate(
+            zip(self.in_shape[1:], self.kernel, self.stride, self.padding, self.dilation,
+                strict=True),
+            start=1,
+        ):
+            if p > k // 2:
+                raise LayerConfigError(
+                    f"padding={p} must be at most half of kernel_size={k} along axis {axis}"
+                )
+            extent = d * (k - 1) + 1
+            try:
+                out.append(pool_output_length(n, extent, s, p, self.ceil_mode, axis))
+            except LayerConfigError:
+                what = f"kernel_size={k}" + (f" with dilation={d} (extent {extent})" * (d > 1))
+                raise LayerConfigError(
+                    f"{what} is larger than the padded input ({n + 2 * p}) along axis {axis}"
+                ) from None
+        return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def max_pool_structure(geometry: MaxPoolGeometry) -> Structure:
+    """Window membership of max pooling, depthwise (cached on its geometry).
+
+    Examples
+    --------
+    >>> geometry = MaxPoolGeometry((2, 4), (2,), (2,), (0,), (1,), False)
+    >>> max_pool_structure(geometry).inputs_of(3).tolist()
+    [6, 7]
+    """
+    channels, out_spatial = geometry.in_shape[0], geometry.out_spatial
+    axes = tuple(
+        AxisMap.convolution(n, o, k, s, d, p)
+        for n, o, k, s, d, p in zip(
+            geometry.in_shape[1:], out_spatial, geometry.kernel, geometry.stride,
+            geometry.dilation, geometry.padding, strict=True,
+        )
+    )
+    return Structure(
+        axes, ChannelPairs(channels, channels, groups=channels), geometry.kernel, Weighting.FIXED
+    )
+
+
+@lru_cache(maxsize=256)
+def one_to_one_structure(shape: tuple[int, ...]) -> Structure:
+    """Each unit of ``shape`` feeds the unit at the same place (cached on the shape).
+
+    Examples
+    --------
+    >>> structure = one_to_one_structure((2, 3))
+    >>> structure.inputs_of(4).tolist(), structure.num_nonzeros
+    ([4], 6)
+    """
+    channels, spatial = shape[0], shape[1:]
+    axes = tuple(AxisMap.convolution(n, n, 1, 1, 1, 0) for n in spatial)
+    return Structure(
+        axes, ChannelPairs(channels, channels, groups=channels), (1,) * len(spatial),
+        Weighting.FIXED,
+    )
+
+
+class _ParameterFree(Layer):
+    """A layer with no parameters: no dense equivalent either."""
+
+    @property
+    def dense_parameters(self) -> int:
+        """0: the layer has no parameters, and a dense layer could not stand in for it."""
+        return 0
+
+
+class _Nonlinear(_ParameterFree):
+    """A parameter-free layer that is not a linear map."""
+
+    linear = False
+    rule: ClassVar[str]
+    """What each output computes, in words (for error messages)."""
+    latex_rule: ClassVar[str]
+
+    def _combine(self, values: list[sympy.Expr]) -> sympy.Expr:
+        raise NotImplementedError
+
+    def _not_linear(self) -> NotLinearError:
+        return NotLinearError(
+            f"{type(self).__name__} is not linear: {self.rule}, so there is no weight "
+            "matrix; its connectivity is available via .structure and .receptive_field()"
+        )
+
+    def matrix(self, *, max_entries: int | None = None) -> sympy.SparseMatrix:
+        """Refused with :class:`~symconv.NotLinearError`: the layer has no matrix.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.ReLU((1, 4)).matrix()
+        Traceback (most recent call last):
+        ...
+        symconv.errors.NotLinearError: ReLU is not linear: each output is max(0, x) ...
+        """
+        raise self._not_linear()
+
+    def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
+        """Refused with :class:`~symconv.NotLinearError`: the layer has no matrix.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.MaxPool1d((1, 4), 2).numeric_matrix()
+        Traceback (most recent call last):
+        ...
+        symconv.errors.NotLinearError: MaxPool1d is not linear: ...
+        """
+        raise self._not_linear()
+
+    def forward(
+        self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
+    ) -> sympy.Matrix:
+        """The exact symbolic output, a column of expressions (``Max``, ``tanh``, ...).
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.MaxPool1d((1, 4), 2).forward().T
+        Matrix([[Max(x_1, x_2), Max(x_3, x_4)]])
+        >>> sc.ReLU(2).forward([-3, 5]).T
+        Matrix([[0, 5]])
+        """
+        values = self.input_symbols if x is None else tuple(
+            sympy.sympify(v) for v in _flat_input(x, self.n_in)
+        )
+        check_symbolic_size(self.num_connections, self.short_repr(), max_entries)
+        conn = self.connectivity
+        bounds = np.searchsorted(conn.out_unit, np.arange(self.n_out + 1)).tolist()
+        columns = conn.in_unit.tolist()
+        return sympy.Matrix([
+            self._combine([values[c] for c in columns[a:b]])
+            for a, b in itertools.pairwise(bounds)
+        ])
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.latex_rule}$$"
+
+
+class _MaxPoolNd(_Nonlinear):
+    dims: ClassVar[int]
+    rule = "its output picks the maximum of each window"
+    latex_rule = r"h_i = \max_{j \in \mathrm{window}(i)} x_j"
+
+    def __init__(
+        self,
+        in_shape: tuple[int, ...],
+        kernel_size: int | tuple[int, ...],
+        *,
+        stride: int | tuple[int, ...] | None = None,
+        padding: int | tuple[int, ...] = 0,
+        dilation: int | tuple[int, ...] = 1,
+        ceil_mode: bool = False,
+    ) -> None:
+        shape = check_in_shape(in_shape, self.dims, type(self).__name__)
+        kernel = as_tuple(kernel_size, self.dims, "kernel_size")
+        self._geometry = MaxPoolGeometry(
+            shape,
+            kernel,
+            kernel if stride is None else as_tuple(stride, self.dims, "stride"),
+            as_tuple(padding, self.dims, "padding", minimum=0),
+            as_tuple(dilation, self.dims, "dilation"),
+            bool(ceil_mode),
+        )
+        self.in_shape = shape
+        self.out_shape = (shape[0], *self._geometry.out_spatial)
+
+    @property
+    def geometry(self) -> MaxPoolGeometry:
+        """The validated geometry."""
+        return self._geometry
+
+    def _make_structure(self) -> Structure:
+        return max_pool_structure(self._geometry)
+
+    def _combine(self, values: list[sympy.Expr]) -> sympy.Expr:
+        return sympy.Max(*values)
+
+    def _describe(self) -> list[str]:
+        g = self._geometry
+        pairs = tuple((p, p) for p in g.padding)
+        parts = describe_window(g.kernel, g.stride, g.dilation, 0, pairs)
+        if g.ceil_mode:
+            parts.append("ceil_mode")
+        return parts
+
+
+class MaxPool1d(_MaxPoolNd):
+    """1-D max pooling over ``in_shape = (C, L)``: window connectivity, no matrix.
+
+    ``stride`` defaults to ``kernel_size``; keywords as in ``torch.nn.MaxPool1d``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> pool = sc.MaxPool1d((1, 5), 2, ceil_mode=True)
+    >>> pool
+    MaxPool1d((1, 5) -> (1, 3), kernel 2, stride 2, ceil_mode: 0 parameters, 5 connections)
+    >>> pool.receptive_field(2)
+    (4,)
+    """
+
+    dims = 1
+
+
+class MaxPool2d(_MaxPoolNd):
+    """2-D max pooling over ``in_shape = (C, H, W)``: window connectivity, no matrix.
+
+    ``stride`` defaults to ``kernel_size``; keywords as in ``torch.nn.MaxPool2d``.
+    Each window member counts as one connection (with no parameter).
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> pool = sc.MaxPool2d((64, 224, 224), 2)
+    >>> pool.out_shape, pool.num_parameters, pool.num_connections
+    ((64, 112, 112), 0, 3211264)
+    >>> [i + 1 for i in sc.MaxPool2d((1, 4, 4), 2).receptive_field(0)]
+    [1, 2, 5, 6]
+    """
+
+    dims = 2
+
+
+class _Elementwise(_Nonlinear):
+    def __init__(self, in_shape: int | tuple[int, ...]) -> None:
+        self.in_shape = _dense_in_shape(in_shape)
+        self.out_shape = self.in_shape
+
+    def _make_structure(self) -> Structure:
+        return one_to_one_structure(self.in_shape)
+
+    def _combine(self, values: list[sympy.Expr]) -> sympy.Expr:
+        return self._apply(values[0])
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        raise NotImplementedError
+
+
+class ReLU(_Elementwise):
+    """The rectifier ``max(0, x)``, unit by unit, over an input of any shape.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.ReLU((6, 28, 28))
+    ReLU((6, 28, 28) -> (6, 28, 28): 0 parameters, 4,704 connections)
+    >>> sc.ReLU(3).forward().T
+    Matrix([[Max(0, x_1), Max(0, x_2), Max(0, x_3)]])
+    """
+
+    rule = "each output is max(0, x) of its input"
+    latex_rule = r"h_i = \max(0, x_i)"
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        return sympy.Max(sympy.S.Zero, value)
+
+
+class Tanh(_Elementwise):
+    """The hyperbolic tangent, unit by unit, over an input of any shape.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Tanh(2).forward().T
+    Matrix([[tanh(x_1), tanh(x_2)]])
+    """
+
+    rule = "each output is tanh(x) of its input"
+    latex_rule = r"h_i = \tanh(x_i)"
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        return sympy.tanh(value)
+
+
+class Sigmoid(_Elementwise):
+    """The logistic function ``1 / (1 + exp(-x))``, unit by unit, over any shape.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Sigmoid(1).forward()[0]
+    1/(1 + exp(-x_1))
+    """
+
+    rule = "each output is 1/(1 + exp(-x)) of its input"
+    latex_rule = r"h_i = \frac{1}{1 + e^{-x_i}}"
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        return 1 / (1 + sympy.exp(-value))
+
+
+class Flatten(_ParameterFree):
+    """Flattens ``(C, *spatial)`` to ``(C * prod(spatial),)`` in C order: an identity matrix.
+
+    Like ``torch.nn.Flatten()`` on a batch: every axis after the batch axis is
+    merged. Each unit has one connection, to itself.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> flat = sc.Flatten((2, 3, 3))
+    >>> flat
+    Flatten((2, 3, 3) -> (18,): 0 parameters, 18 connections)
+    >>> sc.Flatten((1, 2)).matrix()
+    Matrix([
+    [1, 0],
+    [0, 1]])
+    """
+
+    def __init__(self, in_shape: int | tuple[int, ...]) -> None:
+        self.in_shape = _dense_in_shape(in_shape)
+        self.out_shape = (math.prod(self.in_shape),)
+
+    def _make_structure(self) -> Structure:
+        return one_to_one_structure(self.out_shape)
+
+
+class Identity(_ParameterFree):
+    """The identity map on an input of any shape (``torch.nn.Identity``).
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Identity((1, 2)).forward().T
+    Matrix([[x_1, x_2]])
+    """
+
+    def __init__(self, in_shape: int | tuple[int, ...]) -> None:
+        self.in_shape = _dense_in_shape(in_shape)
+        self.out_shape = self.in_shape
+
+    def _make_structure(self) -> Structure:
+        return one_to_one_structure(self.in_shape)

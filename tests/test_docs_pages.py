@@ -1,0 +1,103 @@
+"""The docs pages: every public name documented, the nav complete, the page helpers sound.
+
+The site itself is built by ``mkdocs build --strict`` (which runs every code block
+on the pages) and checked in a browser by ``tests/browser``; these checks are the
+fast ones that need neither.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import symconv
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def _nav_files(entries: list) -> list[str]:
+    files = []
+    for entry in entries:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        files += _nav_files(value) if isinstance(value, list) else [value]
+    return files
+
+
+@pytest.fixture(scope="module")
+def helpers():
+    sys.path.insert(0, str(DOCS / "snippets"))
+    try:
+        import docs_helpers
+
+        yield docs_helpers
+    finally:
+        sys.path.remove(str(DOCS / "snippets"))
+
+
+def test_every_public_name_has_a_reference_entry() -> None:
+    reference = (DOCS / "reference.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^::: symconv\.(\w+)\s*$", reference, flags=re.MULTILINE))
+    public = {name for name in symconv.__all__ if name != "__version__"}
+    assert public - documented == set(), "missing from docs/reference.md"
+    assert documented - public == set(), "documented in docs/reference.md but not public"
+
+
+def test_nav_lists_every_page_and_every_page_exists() -> None:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    nav = _nav_files(config["nav"])
+    pages = {str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")
+             if p.relative_to(DOCS).parts[0] not in {"hooks", "snippets"}}
+    assert sorted(nav) == sorted(pages)
+
+
+def test_no_page_loads_anything_off_the_machine() -> None:
+    remote = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
+    offenders = [p.name for p in DOCS.rglob("*.md") if remote.search(p.read_text("utf-8"))]
+    assert offenders == []
+
+
+def test_svg_is_byte_stable_and_ids_are_namespaced(helpers) -> None:
+    import matplotlib.pyplot as plt
+
+    def render() -> str:
+        _, ax = plt.subplots(figsize=(2, 1))
+        ax.plot([0, 1], [1, 0])
+        return helpers.svg(ax, alt='a "line"', width="10rem")
+
+    first, second = render(), render()
+    assert first == second
+    assert "<style" not in first and "<metadata" not in first
+    ids = re.findall(r'\bid="([^"]+)"', first)
+    assert ids and all(i.startswith(ids[0].split("-")[0] + "-") for i in ids)
+    refs = re.findall(r'(?:href="#|url\(#)([^")]+)', first)
+    assert set(refs) <= set(ids)
+    assert 'aria-label="a &quot;line&quot;"' in first
+
+
+def test_repl_shows_values_prints_and_the_expected_error(helpers) -> None:
+    namespace: dict = {}
+    text = helpers.repl("x = [1, 2]\nx\nprint('hi')\nfor i in x:\n    i\nNone", namespace)
+    assert text.strip().splitlines()[1:-1] == [
+        ">>> x = [1, 2]", ">>> x", "[1, 2]", ">>> print('hi')", "hi",
+        ">>> for i in x:", "...     i", "...", "1", "2", ">>> None",
+    ]
+    shown = helpers.repl("int('z')", {}, error=ValueError)
+    assert "ValueError: invalid literal for int() with base 10: 'z'" in shown
+    with pytest.raises(ValueError):
+        helpers.repl("int('z')", {})
+    with pytest.raises(AssertionError):
+        helpers.repl("1", {}, error=ValueError)
+
+
+def test_matrix_and_table(helpers) -> None:
+    layer = symconv.Conv1d((1, 3), 1, 2, bias=False)
+    assert helpers.matrix(layer).strip().splitlines()[0] == "$$"
+    assert "M = \\left[" in helpers.matrix(layer)
+    assert helpers.table(["a", "b"], [["x|y", 1234]]).split("\n")[1:] == [
+        "| a | b |", "| :-- | --: |", "| x\\|y | 1,234 |", ""
+    ]

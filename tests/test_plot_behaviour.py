@@ -1,0 +1,295 @@
+"""What the figures show, checked on their artists: lines, colours, lit cells, data, frames."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from PIL import Image
+from scipy.signal import correlate2d
+
+import symconv as sc
+from symconv.plots.style import CELL_FACE, ParameterColors, figure_style
+
+CANONICAL = sc.Conv2d((1, 4, 4), 1, 2, stride=2, bias=False)
+
+
+def connections(ax):
+    (lines,) = [c for c in ax.collections if c.get_gid() == "connections"]
+    return lines
+
+
+def distinct_rows(colors) -> int:
+    return len(np.unique(np.round(np.asarray(colors), 6), axis=0))
+
+
+def lit_cells(ax, gid: str) -> list[int]:
+    (cells,) = [c for c in ax.collections if c.get_gid() == gid]
+    faces = np.asarray(cells.get_facecolor())
+    return np.flatnonzero(np.any(np.abs(faces - to_rgba(CELL_FACE)) > 1e-6, axis=1)).tolist()
+
+
+# --- connectivity -----------------------------------------------------------------
+
+
+def test_canonical_connectivity_repeats_four_weights():
+    ax = sc.plot_connectivity(CANONICAL)
+    lines = connections(ax)
+    assert len(lines.get_segments()) == 16  # 4 outputs x 4 inputs (the design's example)
+    colors = np.asarray(lines.get_colors()).reshape(4, 4, 4)  # output, tap, rgba
+    # every output reads its window through the same four weights, in the same order
+    assert (colors == colors[0]).all()
+    assert distinct_rows(colors[0]) == 4
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["$w_{1,1}$", "$w_{1,2}$", "$w_{2,1}$", "$w_{2,2}$"]
+
+
+def test_dense_connectivity_gives_every_line_its_own_colour():
+    ax = sc.plot_connectivity(sc.Dense((1, 4, 4), 4, bias=False))
+    lines = connections(ax)
+    assert len(lines.get_segments()) == 64
+    assert distinct_rows(lines.get_colors()) == 64
+    assert ax.get_legend() is None  # a colorbar instead of a 64-entry legend
+    assert len(ax.figure.axes) == 2
+
+
+@pytest.mark.parametrize(
+    ("layer", "expected"),
+    [
+        (sc.Conv1d((1, 5), 1, 3, padding=1), 13),  # 3 full windows of 3, 2 clipped of 2
+        (sc.Conv2d((1, 5, 5), 1, 3), 81),  # 9 outputs x 9 taps
+        (sc.Conv2d((2, 4, 4), 3, 3), 216),  # 3 x 2 channel pairs x 4 positions x 9 taps
+        (sc.ConvTranspose1d((1, 3), 1, 2, stride=2), 6),  # each input scatters to 2 outputs
+        (sc.LocallyConnected2d((1, 4, 4), 1, 2, stride=2), 16),
+        (sc.AvgPool2d((1, 4, 4), 2), 16),
+        (sc.Subsample2d((2, 4, 4), 2), 32),
+        (sc.Conv1d((1, 3), 1, 3, padding=1, padding_mode="reflect"), 7),  # 2 + 3 + 2 folded
+        (sc.Conv3d((1, 2, 3, 3), 1, 2, bias=False), 32),  # 4 outputs x 8 taps
+    ],
+)
+def test_one_line_per_nonzero(layer, expected):
+    lines = connections(sc.plot_connectivity(layer))
+    assert len(lines.get_segments()) == expected == layer.num_weight_connections
+
+
+def test_colours_count_the_weights_used():
+    layer = sc.Conv2d((2, 4, 4), 3, 3, bias=False)
+    lines = connections(sc.plot_connectivity(layer, channels=[1]))
+    assert distinct_rows(lines.get_colors()) == 2 * 9  # output channel 2's two 3x3 kernels
+
+
+def test_folded_entries_are_grey():
+    layer = sc.Conv1d((1, 3), 1, 3, padding=1, padding_mode="reflect", bias=False)
+    ax = sc.plot_connectivity(layer)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-1] == "sum of weights (folded padding)"
+    assert distinct_rows(connections(ax).get_colors()) == 3 + 1  # w_1..w_3 and the sum
+
+
+def test_large_layer_is_cut_to_a_labelled_window():
+    ax = sc.plot_connectivity(sc.Conv2d((1, 28, 28), 8, 3))
+    assert len(connections(ax).get_segments()) == 3 * 3 * 9  # a 3x3 window of outputs
+    notes = ax.texts[-1].get_text()  # the subtitle
+    assert "channel 1 of 8" in notes and "rows 1–3 of 26" in notes
+
+
+def test_large_connectivity_renders_quickly(tmp_path):
+    start = time.perf_counter()
+    with figure_style():
+        ax = sc.plot_connectivity(sc.Conv2d((1, 28, 28), 8, 3))
+        ax.figure.savefig(tmp_path / "conv.png")
+    assert time.perf_counter() - start < 10  # a hang guard; it takes well under a second
+
+
+def test_channel_and_window_selection():
+    layer = sc.Conv2d((1, 6, 6), 2, 3, bias=False)
+    ax = sc.plot_connectivity(layer, channels=1, window=(slice(0, 2), (1, 3)))
+    assert len(connections(ax).get_segments()) == 4 * 9
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"channels": [5]}, "channels=[5]"),
+        ({"in_channels": -1}, "in_channels=-1"),
+        ({"window": (slice(0, 2),)}, "window="),
+        ({"window": (slice(3, 3), slice(0, 2))}, "window="),
+    ],
+)
+def test_bad_selection_is_refused(kwargs, message):
+    with pytest.raises(sc.SymconvError, match=re.escape(message)):
+        sc.plot_connectivity(sc.Conv2d((1, 6, 6), 2, 3), **kwargs)
+
+
+def test_draws_into_given_axes_without_pyplot():
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    assert sc.plot_connectivity(CANONICAL, ax) is ax
+    assert sc.plot_sparsity(CANONICAL, ax=Figure().add_subplot()).get_title()
+    assert plt.get_fignums() == []
+
+
+def test_import_does_not_load_matplotlib():
+    code = "import sys, symconv; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- sparsity -------------------------------------------------------------------------
+
+
+def matrix_image(ax) -> np.ndarray:
+    (image,) = [i for i in ax.images if i.get_gid() == "matrix"]
+    return np.asarray(image.get_array())
+
+
+def test_canonical_sparsity_pattern():
+    ax = sc.plot_sparsity(CANONICAL)
+    nonzero = np.any(matrix_image(ax)[..., :3] < 255, axis=-1)
+    # the design's example: h11 reads x1, x2, x5, x6; h12 x3, x4, x7, x8; ...
+    expected = np.zeros((4, 16), dtype=bool)
+    for row, first in enumerate((1, 3, 9, 11)):
+        expected[row, [first - 1, first, first + 3, first + 4]] = True
+    assert (nonzero == expected).all()
+    texts = [t.get_text() for t in ax.texts if t.get_text().startswith("$w")]
+    assert texts[:4] == ["$w_{1,1}$", "$w_{1,2}$", "$w_{2,1}$", "$w_{2,2}$"]
+
+
+def test_sparsity_matches_scipy_correlation():
+    layer = sc.Conv2d((1, 5, 5), 1, 3, bias=False)
+    nonzero = np.any(matrix_image(sc.plot_sparsity(layer))[..., :3] < 255, axis=-1)
+    expected = np.stack([
+        correlate2d(np.eye(25)[c].reshape(5, 5), np.ones((3, 3)), mode="valid").ravel() != 0
+        for c in range(25)
+    ], axis=1)
+    assert (nonzero == expected).all()
+
+
+def test_sparsity_and_connectivity_share_colours():
+    line_colors = {tuple(np.round(c[:3], 4)) for c in
+                   connections(sc.plot_connectivity(CANONICAL)).get_colors()}
+    pixels = matrix_image(sc.plot_sparsity(CANONICAL)).reshape(-1, 4)[:, :3] / 255
+    cell_colors = {tuple(np.round(p, 2)) for p in pixels if (p < 1).any()}
+    assert {tuple(np.round(c, 2)) for c in line_colors} == cell_colors
+
+
+def test_block_boundaries():
+    ax = sc.plot_sparsity(sc.Conv2d((2, 4, 4), 2, 3, padding=1, bias=False))
+    (blocks,) = [c for c in ax.collections if c.get_gid() == "blocks"]
+    rows = sorted({s[0][1] for s in blocks.get_segments() if s[0][1] == s[1][1]})
+    # 32 rows: 2 channel blocks of 16, each of 4 image rows of 4 units
+    assert rows == [3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5]
+
+
+# --- receptive field ----------------------------------------------------------------
+
+
+def test_canonical_receptive_field():
+    ax = sc.plot_receptive_field(CANONICAL, (0, 0, 1))
+    assert lit_cells(ax, "inputs") == [2, 3, 6, 7]  # x3, x4, x7, x8
+    assert lit_cells(ax, "outputs") == [1]
+    weights = [t.get_text() for t in ax.texts if t.get_text().startswith("$w")]
+    assert weights == ["$w_{1,1}$", "$w_{1,2}$", "$w_{2,1}$", "$w_{2,2}$"]
+
+
+def test_dilated_receptive_field():
+    layer = sc.Conv1d((1, 7), 1, 3, dilation=2)
+    assert lit_cells(sc.plot_receptive_field(layer, 1), "inputs") == [1, 3, 5]
+
+
+@pytest.mark.parametrize(
+    ("layer", "unit"),
+    [
+        (sc.Conv2d((2, 5, 5), 3, 3, padding=1), (1, 0, 4)),
+        (sc.Conv2d((1, 6, 6), 1, 2, stride=2, dilation=2), 3),
+        (sc.ConvTranspose2d((1, 3, 3), 1, 3, stride=2), 12),
+        (sc.AvgPool2d((1, 5, 5), 3, stride=2, padding=1), 0),
+    ],
+)
+def test_receptive_field_shades_exactly_what_the_unit_reads(layer, unit):
+    ax = sc.plot_receptive_field(layer, unit)
+    assert lit_cells(ax, "inputs") == list(layer.receptive_field(unit))
+
+
+def test_receptive_field_refuses_a_unit_outside_the_output():
+    with pytest.raises(sc.UnitIndexError, match="4"):
+        sc.plot_receptive_field(CANONICAL, 4)
+
+
+# --- parameter growth ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kernel", "channels"), [(3, 1), (5, 3)])
+def test_growth_counts_follow_closed_forms(kernel, channels):
+    sizes = [4, 16, 224]
+    ax = sc.plot_parameter_growth(kernel, channels, sizes)
+    dense, local, conv = (line.get_ydata().tolist() for line in ax.get_lines())
+    units = [channels * n * n for n in sizes]
+    assert dense == [u * u + u for u in units]
+    assert local == [u * channels * kernel**2 + u for u in units]
+    assert conv == [channels**2 * kernel**2 + channels] * len(sizes)
+    assert ax.get_yscale() == "log"
+    assert [line.get_xdata().tolist() for line in ax.get_lines()] == [sizes] * 3
+
+
+def test_growth_refuses_bad_arguments():
+    with pytest.raises(sc.SymconvError, match=r"sizes=\[\]"):
+        sc.plot_parameter_growth(sizes=[])
+    with pytest.raises(sc.LayerConfigError, match="kernel_size=0"):
+        sc.plot_parameter_growth(kernel_size=0)
+
+
+# --- animation ----------------------------------------------------------------------
+
+
+def test_canonical_animation_has_four_frames(tmp_path):
+    path = tmp_path / "conv.gif"
+    with figure_style():
+        sc.animate_convolution(CANONICAL, path)
+    with Image.open(path) as gif:
+        assert gif.n_frames == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["conv.gif"]
+
+
+def test_animation_frames_follow_units(tmp_path):
+    path = tmp_path / "conv.gif"
+    layer = sc.Conv1d((1, 5), 2, 3)
+    sc.animate_convolution(layer, path, units=[(1, 0), (1, 2)], fps=4)
+    with Image.open(path) as gif:
+        assert gif.n_frames == 2
+        assert gif.info["duration"] == 250
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"path": "conv.png"}, sc.ExportError, "conv.png"),
+        ({"fps": 0}, sc.SymconvError, "fps=0"),
+        ({"units": []}, sc.SymconvError, "units="),
+        ({"units": [9]}, sc.UnitIndexError, "9"),
+    ],
+)
+def test_animation_refuses_bad_arguments(tmp_path, kwargs, error, message):
+    if "path" in kwargs:
+        kwargs["path"] = tmp_path / kwargs["path"]
+    with pytest.raises(error, match=message):
+        sc.animate_convolution(CANONICAL, **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the shared palette -------------------------------------------------------------
+
+
+def test_palette_is_distinct_and_switches_to_a_colormap():
+    for count in (1, 4, 8, 9, 10, 11, 64):
+        colors = ParameterColors.of(range(count))
+        assert colors.qualitative == (count <= 10)
+        assert distinct_rows(colors.rgba(np.arange(count))) == count
