@@ -10,13 +10,14 @@ from symconv.errors import (
     SizeLimitError,
     SpecError,
     SymconvError,
+    UnitIndexError,
     UnsupportedModuleError,
 )
 from symconv.exporting import export
 from symconv.from_torch import from_torch
 from symconv.graph import layer_graph
 from symconv.graphfile import read_graph
-from symconv.layer import Layer, UnitIndexError
+from symconv.layer import Layer
 from symconv.local import LocallyConnected1d, LocallyConnected2d
 from symconv.models import alexnet, lenet5, vgg16
 from symconv.network import Sequential

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from symconv import display
-from symconv.errors import SymconvError
+from symconv.errors import SymconvError, UnitIndexError
 from symconv.exporting import checked_target, export
-from symconv.layer import Layer, UnitIndexError
+from symconv.layer import Layer
 from symconv.spec import parse_spec
 
 __all__ = ["DEMO_FILES", "FIGURE_KINDS", "demo_text", "draw", "main", "summary_text"]

@@ -130,13 +130,6 @@ class AxisMap:
         order = np.argsort(out_pos[keep], kind="stable")
         return cls(out_pos[keep][order], tap[keep][order], in_pos[keep][order], out_len, in_len)
 
-    @classmethod
-    def pooling(
-        cls, in_len: int, out_len: int, kernel: int, stride: int, padding: int
-    ) -> AxisMap:
-        """Pooling windows: zero padding, which contributes nothing to the sum."""
-        return cls.convolution(in_len, out_len, kernel, stride, 1, padding)
-
     @cached_property
     def num_pairs(self) -> int:
         """Number of distinct ``(output, input)`` position pairs along this axis."""

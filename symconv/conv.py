@@ -19,6 +19,7 @@ from symconv.errors import LayerConfigError
 from symconv.geometry import (
     PADDING_MODES,
     Padding,
+    as_flag,
     check_window,
     conv_output_length,
     resolve_padding,
@@ -173,14 +174,14 @@ class _ConvNd(Layer):
         self._padding_arg = padding
         self.geometry = ConvGeometry(
             shape, out_channels, kernel, stride_t, pads, dilation_t, groups, mode,
-            bool(flip), table, bool(bias),
+            as_flag(flip, "flip"), table, as_flag(bias, "bias"),
         )
         """The resolved geometry (padding as ``(before, after)`` per axis)."""
         self.in_shape = shape
         self.out_shape = (out_channels, *self.geometry.out_spatial)
         self.weight_shape = (out_channels, self.geometry.channels.slots, *kernel)
         self.bias_shape = (out_channels,) if bias else None
-        self.weight_name, self.bias_name = weight_name, bias_name
+        self._set_names(weight_name, bias_name)
 
     def _make_structure(self) -> Structure:
         return conv_structure(self.geometry)

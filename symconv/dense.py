@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.errors import LayerConfigError
-from symconv.geometry import as_int
+from symconv.geometry import as_flag, as_int
 from symconv.layer import Layer
 
 __all__ = ["Dense", "dense_structure"]
@@ -71,8 +71,8 @@ class Dense(Layer):
         out_features = as_int(out_features, "out_features")
         self.out_shape = (out_features,)
         self.weight_shape = (out_features, self.n_in)
-        self.bias_shape = (out_features,) if bias else None
-        self.weight_name, self.bias_name = weight_name, bias_name
+        self.bias_shape = (out_features,) if as_flag(bias, "bias") else None
+        self._set_names(weight_name, bias_name)
 
     def _make_structure(self) -> Structure:
         return dense_structure(self.n_in, self.n_out, self.bias_shape is not None)

@@ -14,6 +14,7 @@ __all__ = [
     "SizeLimitError",
     "SpecError",
     "SymconvError",
+    "UnitIndexError",
     "UnsupportedModuleError",
 ]
 
@@ -127,4 +128,17 @@ class UnsupportedModuleError(SymconvError):
     Traceback (most recent call last):
     ...
     symconv.errors.UnsupportedModuleError: GELU at position 0 is not supported; supported: ...
+    """
+
+
+class UnitIndexError(SymconvError):
+    """An output unit index is outside the layer's output.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Conv2d((1, 4, 4), 1, 2, stride=2).receptive_field(4)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.UnitIndexError: output unit 4 is outside 0..3 of Conv2d((1, 4, 4) -> (1, 2, 2))
     """

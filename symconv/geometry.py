@@ -10,10 +10,13 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 
+import numpy as np
+
 from symconv.errors import LayerConfigError
 
 __all__ = [
     "PADDING_MODES",
+    "as_flag",
     "as_int",
     "as_tuple",
     "check_in_shape",
@@ -49,6 +52,23 @@ def as_int(value: object, name: str, *, minimum: int = 1) -> int:
         bound = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise LayerConfigError(f"{name}={value!r} must be {bound}")
     return number
+
+
+def as_flag(value: object, name: str) -> bool:
+    """Return ``value`` as a bool, refusing anything but ``True`` and ``False``.
+
+    Examples
+    --------
+    >>> as_flag(False, "bias")
+    False
+    >>> as_flag("x", "ceil_mode")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: ceil_mode='x' must be True or False
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise LayerConfigError(f"{name}={value!r} must be True or False")
+    return bool(value)
 
 
 def as_tuple(value: object, n: int, name: str, *, minimum: int = 1) -> tuple[int, ...]:
@@ -250,13 +270,19 @@ def transposed_output_length(
 
 
 def pool_output_length(
-    length: int, kernel: int, stride: int, padding: int, ceil_mode: bool, axis: int
+    length: int,
+    kernel: int,
+    stride: int,
+    padding: int,
+    ceil_mode: bool,
+    axis: int,
+    dilation: int = 1,
 ) -> int:
-    """Output length of average pooling along one axis (PyTorch's formula).
+    """Output length of pooling along one axis (PyTorch's formula).
 
     With ``ceil_mode`` the last window may hang over the end (even when the kernel
     is longer than the padded input), but it must start inside the input or its
-    left padding.
+    left padding. Padding may be at most half the kernel, as PyTorch requires.
 
     Examples
     --------
@@ -266,15 +292,17 @@ def pool_output_length(
     3
     >>> pool_output_length(1, 2, 2, 0, True, axis=1)
     1
+    >>> pool_output_length(7, 3, 2, 1, False, axis=1, dilation=2)
+    3
     """
     if padding > kernel // 2:
         raise LayerConfigError(
             f"padding={padding} must be at most half of kernel_size={kernel} along axis {axis}"
         )
-    span = length + 2 * padding - kernel
+    span = length + 2 * padding - dilation * (kernel - 1) - 1
     out = -(-span // stride) + 1 if ceil_mode else span // stride + 1
     if ceil_mode and (out - 1) * stride >= length + padding:
         out -= 1
-    if out < 1:
-        conv_output_length(length, kernel, 1, (padding, padding), 1, axis)  # names the kernel
+    if out < 1:  # let the convolution rule name the kernel that does not fit
+        conv_output_length(length, kernel, 1, (padding, padding), dilation, axis)
     return out

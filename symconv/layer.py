@@ -15,7 +15,7 @@ import sympy
 
 from symconv import display
 from symconv.connectivity import Connectivity, Structure
-from symconv.errors import LayerConfigError, ShapeMismatchError, SymconvError
+from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
 from symconv.symbolic import (
     check_symbolic_size,
     entry_values,
@@ -24,20 +24,7 @@ from symconv.symbolic import (
 )
 from symconv.symbols import IndexedSymbols, input_symbols
 
-__all__ = ["Layer", "UnitIndexError"]
-
-
-class UnitIndexError(SymconvError):
-    """An output unit index is outside the layer's output.
-
-    Examples
-    --------
-    >>> import symconv as sc
-    >>> sc.Conv2d((1, 4, 4), 1, 2, stride=2).receptive_field(4)
-    Traceback (most recent call last):
-    ...
-    symconv.layer.UnitIndexError: output unit 4 is outside 0..3 of Conv2d((1, 4, 4) -> (1, 2, 2))
-    """
+__all__ = ["Layer"]
 
 
 def _plural(count: int, noun: str) -> str:
@@ -175,12 +162,20 @@ class Layer:
         clone = copy.copy(self)
         for key in ("_weight_symbols", "_bias_symbols"):
             clone.__dict__.pop(key, None)
-        for attribute, name in (("weight_name", weight_name), ("bias_name", bias_name)):
-            if name is not None:
-                if not isinstance(name, str) or not name:
-                    raise LayerConfigError(f"{attribute}={name!r} must be a non-empty string")
-                setattr(clone, attribute, name)
+        clone._set_names(
+            self.weight_name if weight_name is None else weight_name,
+            self.bias_name if bias_name is None else bias_name,
+        )
         return clone
+
+    def _set_names(self, weight_name: object, bias_name: object) -> None:
+        """Check and set the base names of the weight and bias symbols."""
+        for attribute, name in (("weight_name", weight_name), ("bias_name", bias_name)):
+            if not isinstance(name, str) or not name or name != name.strip():
+                raise LayerConfigError(
+                    f"{attribute}={name!r} must be a non-empty string without outer spaces"
+                )
+            setattr(self, attribute, name)
 
     @cached_property
     def input_symbols(self) -> tuple[sympy.Symbol, ...]:

@@ -14,7 +14,7 @@ from typing import ClassVar
 from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.conv import ConvGeometry, conv_axes
 from symconv.display import describe_window
-from symconv.geometry import check_window, resolve_padding
+from symconv.geometry import as_flag, check_window, resolve_padding
 from symconv.layer import Layer
 
 __all__ = ["LocallyConnected1d", "LocallyConnected2d", "local_structure"]
@@ -54,7 +54,7 @@ class _LocallyConnectedNd(Layer):
         self._padding_arg = padding
         self.geometry = ConvGeometry(
             shape, out_channels, kernel, stride_t, pads, dilation_t, 1, "zeros", False, None,
-            bool(bias),
+            as_flag(bias, "bias"),
         )
         """The resolved geometry (a zero-padded convolution's)."""
         out_spatial = self.geometry.out_spatial
@@ -62,7 +62,7 @@ class _LocallyConnectedNd(Layer):
         self.out_shape = (out_channels, *out_spatial)
         self.weight_shape = (out_channels, *out_spatial, shape[0], *kernel)
         self.bias_shape = self.out_shape if bias else None
-        self.weight_name, self.bias_name = weight_name, bias_name
+        self._set_names(weight_name, bias_name)
         self._weight_channel_axes = (0, 1 + self.dims)
 
     def _make_structure(self) -> Structure:

@@ -18,20 +18,35 @@ import numpy as np
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.display import describe_window
-from symconv.geometry import as_tuple, check_in_shape, pool_output_length
+from symconv.geometry import as_flag, as_tuple, check_in_shape, pool_output_length
 from symconv.layer import Layer
 
-__all__ = ["AvgPool1d", "AvgPool2d", "PoolGeometry", "Subsample2d", "pool_divisors"]
+__all__ = [
+    "AvgPool1d",
+    "AvgPool2d",
+    "PoolGeometry",
+    "Subsample2d",
+    "pool_divisors",
+    "pool_geometry",
+    "pool_structure",
+]
 
 
 @dataclass(frozen=True)
 class PoolGeometry:
-    """Everything that fixes a pooling window's structure (hashable)."""
+    """Everything that fixes a pooling window's structure (hashable).
+
+    Examples
+    --------
+    >>> PoolGeometry((1, 7), (3,), (2,), (1,), (1,), False, True).out_spatial
+    (4,)
+    """
 
     in_shape: tuple[int, ...]
     kernel: tuple[int, ...]
     stride: tuple[int, ...]
     padding: tuple[int, ...]
+    dilation: tuple[int, ...]
     ceil_mode: bool
     count_include_pad: bool
 
@@ -39,12 +54,44 @@ class PoolGeometry:
     def out_spatial(self) -> tuple[int, ...]:
         """Output spatial shape (PyTorch's formula)."""
         return tuple(
-            pool_output_length(n, k, s, p, self.ceil_mode, axis)
-            for axis, (n, k, s, p) in enumerate(
-                zip(self.in_shape[1:], self.kernel, self.stride, self.padding, strict=True),
+            pool_output_length(n, k, s, p, self.ceil_mode, axis, d)
+            for axis, (n, k, s, p, d) in enumerate(
+                zip(self.in_shape[1:], self.kernel, self.stride, self.padding, self.dilation,
+                    strict=True),
                 start=1,
             )
         )
+
+
+def pool_geometry(
+    layer: str,
+    dims: int,
+    in_shape: object,
+    kernel_size: object,
+    stride: object = None,
+    padding: object = 0,
+    dilation: object = 1,
+    ceil_mode: object = False,
+    count_include_pad: object = True,
+) -> PoolGeometry:
+    """Check a pooling layer's arguments; ``stride`` defaults to the kernel size.
+
+    Examples
+    --------
+    >>> pool_geometry("MaxPool2d", 2, (1, 5, 5), 2, ceil_mode=True).out_spatial
+    (3, 3)
+    """
+    shape = check_in_shape(in_shape, dims, layer)
+    kernel = as_tuple(kernel_size, dims, "kernel_size")
+    return PoolGeometry(
+        shape,
+        kernel,
+        kernel if stride is None else as_tuple(stride, dims, "stride"),
+        as_tuple(padding, dims, "padding", minimum=0),
+        as_tuple(dilation, dims, "dilation"),
+        as_flag(ceil_mode, "ceil_mode"),
+        as_flag(count_include_pad, "count_include_pad"),
+    )
 
 
 def pool_divisors(
@@ -71,49 +118,34 @@ def pool_divisors(
 
 @lru_cache(maxsize=256)
 def pool_structure(
-    geometry: PoolGeometry, weighting: Weighting, bias: bool
+    geometry: PoolGeometry, weighting: Weighting, *, bias: bool = False, average: bool = False
 ) -> Structure:
-    """The factored connectivity of a depthwise window sum (cached on its geometry)."""
+    """Window membership, channel by channel (cached on its geometry).
+
+    With ``average`` each connection is divided by its window's size (PyTorch's rules).
+
+    Examples
+    --------
+    >>> geometry = pool_geometry("MaxPool1d", 1, (2, 4), 2)
+    >>> pool_structure(geometry, Weighting.FIXED).inputs_of(3).tolist()
+    [6, 7]
+    """
     channels = geometry.in_shape[0]
-    out_spatial = geometry.out_spatial
-    axes = tuple(
-        AxisMap.pooling(n, o, k, s, p)
-        for n, o, k, s, p in zip(
-            geometry.in_shape[1:], out_spatial, geometry.kernel, geometry.stride,
-            geometry.padding, strict=True,
-        )
-    )
+    windows = list(zip(
+        geometry.in_shape[1:], geometry.out_spatial, geometry.kernel, geometry.stride,
+        geometry.padding, geometry.dilation, strict=True,
+    ))
+    axes = tuple(AxisMap.convolution(n, o, k, s, d, p) for n, o, k, s, p, d in windows)
     divisors = None
-    if weighting is Weighting.FIXED:
+    if average:
         divisors = tuple(
             pool_divisors(n, o, k, s, p, geometry.count_include_pad)
-            for n, o, k, s, p in zip(
-                geometry.in_shape[1:], out_spatial, geometry.kernel, geometry.stride,
-                geometry.padding, strict=True,
-            )
+            for n, o, k, s, p, _ in windows
         )
     return Structure(
         axes, ChannelPairs(channels, channels, groups=channels), geometry.kernel, weighting,
         divisors=divisors, bias=BiasSharing.PER_CHANNEL if bias else None,
     )
-
-
-def _pool_geometry(
-    layer: str,
-    dims: int,
-    in_shape: tuple[int, ...],
-    kernel_size: int | tuple[int, ...],
-    stride: int | tuple[int, ...] | None,
-    padding: int | tuple[int, ...],
-    ceil_mode: bool,
-    count_include_pad: bool,
-) -> PoolGeometry:
-    shape = check_in_shape(in_shape, dims, layer)
-    kernel = as_tuple(kernel_size, dims, "kernel_size")
-    stride_t = kernel if stride is None else as_tuple(stride, dims, "stride")
-    padding_t = as_tuple(padding, dims, "padding", minimum=0)
-    return PoolGeometry(shape, kernel, stride_t, padding_t, bool(ceil_mode),
-                        bool(count_include_pad))
 
 
 class _AvgPoolNd(Layer):
@@ -129,16 +161,16 @@ class _AvgPoolNd(Layer):
         ceil_mode: bool = False,
         count_include_pad: bool = True,
     ) -> None:
-        self.geometry = _pool_geometry(
+        self.geometry = pool_geometry(
             type(self).__name__, self.dims, in_shape, kernel_size, stride, padding,
-            ceil_mode, count_include_pad,
+            ceil_mode=ceil_mode, count_include_pad=count_include_pad,
         )
         """The validated geometry."""
         self.in_shape = self.geometry.in_shape
         self.out_shape = (self.in_shape[0], *self.geometry.out_spatial)
 
     def _make_structure(self) -> Structure:
-        return pool_structure(self.geometry, Weighting.FIXED, False)
+        return pool_structure(self.geometry, Weighting.FIXED, average=True)
 
     def _describe(self) -> list[str]:
         g = self.geometry
@@ -210,21 +242,21 @@ class Subsample2d(Layer):
         weight_name: str = "w",
         bias_name: str = "b",
     ) -> None:
-        self.geometry = _pool_geometry(
-            "Subsample2d", 2, in_shape, kernel_size, stride, 0, False, True
-        )
+        self.geometry = pool_geometry("Subsample2d", 2, in_shape, kernel_size, stride)
         """The validated geometry."""
         self.in_shape = self.geometry.in_shape
         channels = self.in_shape[0]
         self.out_shape = (channels, *self.geometry.out_spatial)
         self.weight_shape = (channels,)
-        self.bias_shape = (channels,) if bias else None
-        self.weight_name, self.bias_name = weight_name, bias_name
+        self.bias_shape = (channels,) if as_flag(bias, "bias") else None
+        self._set_names(weight_name, bias_name)
 
     _weight_channel_axes = (0,)
 
     def _make_structure(self) -> Structure:
-        return pool_structure(self.geometry, Weighting.PER_CHANNEL, self.bias_shape is not None)
+        return pool_structure(
+            self.geometry, Weighting.PER_CHANNEL, bias=self.bias_shape is not None
+        )
 
     def _describe(self) -> list[str]:
         g = self.geometry

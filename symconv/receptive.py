@@ -51,7 +51,7 @@ from symconv.conv import ConvGeometry
 from symconv.dense import Dense
 from symconv.layer import Layer
 from symconv.pooling import PoolGeometry
-from symconv.structural import Flatten, Identity, MaxPoolGeometry, ReLU, Sigmoid, Tanh
+from symconv.structural import Flatten, Identity, ReLU, Sigmoid, Tanh
 
 __all__ = [
     "AxisField",
@@ -64,7 +64,7 @@ __all__ = [
 Box = tuple[np.ndarray, ...]
 """A set of units that is a product: sorted indices per axis of a shape."""
 
-WINDOW_GEOMETRIES = (ConvGeometry, PoolGeometry, MaxPoolGeometry)
+WINDOW_GEOMETRIES = (ConvGeometry, PoolGeometry)
 ONE_TO_ONE = (ReLU, Tanh, Sigmoid, Flatten, Identity)
 
 

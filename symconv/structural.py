@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -35,9 +34,9 @@ import sympy
 from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
 from symconv.dense import _dense_in_shape
 from symconv.display import describe_window
-from symconv.errors import LayerConfigError, NotLinearError
-from symconv.geometry import as_tuple, check_in_shape, pool_output_length
+from symconv.errors import NotLinearError
 from symconv.layer import Layer, _flat_input
+from symconv.pooling import pool_geometry, pool_structure
 from symconv.symbolic import check_symbolic_size
 
 __all__ = [
@@ -45,75 +44,10 @@ __all__ = [
     "Identity",
     "MaxPool1d",
     "MaxPool2d",
-    "MaxPoolGeometry",
     "ReLU",
     "Sigmoid",
     "Tanh",
 ]
-
-
-@dataclass(frozen=True)
-class MaxPoolGeometry:
-    """Everything that fixes a max pooling window's structure (hashable).
-
-    Examples
-    --------
-    >>> MaxPoolGeometry((1, 7), (3,), (2,), (1,), (1,), False).out_spatial
-    (4,)
-    """
-
-    in_shape: tuple[int, ...]
-    kernel: tuple[int, ...]
-    stride: tuple[int, ...]
-    padding: tuple[int, ...]
-    dilation: tuple[int, ...]
-    ceil_mode: bool
-
-    @property
-    def out_spatial(self) -> tuple[int, ...]:
-        """Output spatial shape (PyTorch's formula)."""
-        out = []
-        for axis, (n, k, s, p, d) in enumerate(
-            zip(self.in_shape[1:], self.kernel, self.stride, self.padding, self.dilation,
-                strict=True),
-            start=1,
-        ):
-            if p > k // 2:
-                raise LayerConfigError(
-                    f"padding={p} must be at most half of kernel_size={k} along axis {axis}"
-                )
-            extent = d * (k - 1) + 1
-            try:
-                out.append(pool_output_length(n, extent, s, p, self.ceil_mode, axis))
-            except LayerConfigError:
-                what = f"kernel_size={k}" + (f" with dilation={d} (extent {extent})" * (d > 1))
-                raise LayerConfigError(
-                    f"{what} is larger than the padded input ({n + 2 * p}) along axis {axis}"
-                ) from None
-        return tuple(out)
-
-
-@lru_cache(maxsize=256)
-def max_pool_structure(geometry: MaxPoolGeometry) -> Structure:
-    """Window membership of max pooling, depthwise (cached on its geometry).
-
-    Examples
-    --------
-    >>> geometry = MaxPoolGeometry((2, 4), (2,), (2,), (0,), (1,), False)
-    >>> max_pool_structure(geometry).inputs_of(3).tolist()
-    [6, 7]
-    """
-    channels, out_spatial = geometry.in_shape[0], geometry.out_spatial
-    axes = tuple(
-        AxisMap.convolution(n, o, k, s, d, p)
-        for n, o, k, s, d, p in zip(
-            geometry.in_shape[1:], out_spatial, geometry.kernel, geometry.stride,
-            geometry.dilation, geometry.padding, strict=True,
-        )
-    )
-    return Structure(
-        axes, ChannelPairs(channels, channels, groups=channels), geometry.kernel, Weighting.FIXED
-    )
 
 
 @lru_cache(maxsize=256)
@@ -233,32 +167,22 @@ class _MaxPoolNd(_Nonlinear):
         dilation: int | tuple[int, ...] = 1,
         ceil_mode: bool = False,
     ) -> None:
-        shape = check_in_shape(in_shape, self.dims, type(self).__name__)
-        kernel = as_tuple(kernel_size, self.dims, "kernel_size")
-        self._geometry = MaxPoolGeometry(
-            shape,
-            kernel,
-            kernel if stride is None else as_tuple(stride, self.dims, "stride"),
-            as_tuple(padding, self.dims, "padding", minimum=0),
-            as_tuple(dilation, self.dims, "dilation"),
-            bool(ceil_mode),
+        self.geometry = pool_geometry(
+            type(self).__name__, self.dims, in_shape, kernel_size, stride, padding, dilation,
+            ceil_mode,
         )
-        self.in_shape = shape
-        self.out_shape = (shape[0], *self._geometry.out_spatial)
-
-    @property
-    def geometry(self) -> MaxPoolGeometry:
         """The validated geometry."""
-        return self._geometry
+        self.in_shape = self.geometry.in_shape
+        self.out_shape = (self.in_shape[0], *self.geometry.out_spatial)
 
     def _make_structure(self) -> Structure:
-        return max_pool_structure(self._geometry)
+        return pool_structure(self.geometry, Weighting.FIXED)
 
     def _combine(self, values: list[sympy.Expr]) -> sympy.Expr:
         return sympy.Max(*values)
 
     def _describe(self) -> list[str]:
-        g = self._geometry
+        g = self.geometry
         pairs = tuple((p, p) for p in g.padding)
         parts = describe_window(g.kernel, g.stride, g.dilation, 0, pairs)
         if g.ceil_mode:

@@ -13,7 +13,7 @@ from typing import ClassVar
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.display import describe_window
 from symconv.errors import LayerConfigError
-from symconv.geometry import as_tuple, check_window, transposed_output_length
+from symconv.geometry import as_flag, as_tuple, check_window, transposed_output_length
 from symconv.layer import Layer
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "TransposedGeometry"]
@@ -97,14 +97,14 @@ class _ConvTransposeNd(Layer):
         output_padding_t = as_tuple(output_padding, self.dims, "output_padding", minimum=0)
         self.geometry = TransposedGeometry(
             shape, out_channels, kernel, stride_t, padding_t, output_padding_t, dilation_t,
-            groups, bool(bias),
+            groups, as_flag(bias, "bias"),
         )
         """The validated geometry."""
         self.in_shape = shape
         self.out_shape = (out_channels, *self.geometry.out_spatial)
         self.weight_shape = (shape[0], out_channels // groups, *kernel)
         self.bias_shape = (out_channels,) if bias else None
-        self.weight_name, self.bias_name = weight_name, bias_name
+        self._set_names(weight_name, bias_name)
 
     def _make_structure(self) -> Structure:
         return transposed_structure(self.geometry)

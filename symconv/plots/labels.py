@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 import sympy
 
+from symconv.graph import output_label as graph_output_label
 from symconv.plots.style import FIXED, FOLDED
 
 if TYPE_CHECKING:
@@ -42,10 +42,7 @@ def output_label(shape: Sequence[int], unit: int) -> str:
     >>> output_label((2, 3), 4), output_label((4,), 3)
     ('$h_{2,2}$', '$h_{4}$')
     """
-    index = [int(i) + 1 for i in np.unravel_index(unit, tuple(shape))]
-    if len(index) > 1 and shape[0] == 1:
-        index = index[1:]
-    return f"$h_{{{','.join(map(str, index))}}}$"
+    return value_label(sympy.Symbol(graph_output_label(tuple(shape), unit)))
 
 
 def value_label(value: sympy.Expr) -> str:
