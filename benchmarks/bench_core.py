@@ -71,21 +71,9 @@ def naive_build(in_shape: tuple[int, int, int], out_channels: int, k: int) -> sy
     return m
 
 
-def vgg16_layers() -> list[sc.Layer]:
-    """VGG-16's 13 convolutions and 3 dense layers at 224x224."""
-    layers: list[sc.Layer] = []
-    shape = (3, 224, 224)
-    for block in ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512)):
-        for channels in block:
-            layers.append(sc.Conv2d(shape, channels, 3, padding=1))
-            shape = layers[-1].out_shape
-        shape = (shape[0], shape[1] // 2, shape[2] // 2)
-    layers += [sc.Dense(shape, 4096), sc.Dense(4096, 4096), sc.Dense(4096, 1000)]
-    return layers
-
-
 def count_vgg16() -> tuple[int, int]:
-    layers = vgg16_layers()
+    """Build VGG-16 at 224x224 and count its 13 convolutions and 3 dense layers."""
+    layers = [layer for layer in sc.vgg16().layers if layer.num_parameters]
     return (
         sum(layer.num_parameters for layer in layers),
         sum(layer.num_connections for layer in layers),

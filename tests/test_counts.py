@@ -20,6 +20,7 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
+from published import LENET5_TABLE_I
 from strategies import (
     axes,
     conv_kwargs,
@@ -219,20 +220,11 @@ def test_subsample_counts(kwargs: dict[str, Any]) -> None:
 
 
 # --- published figures ----------------------------------------------------------
-# LeCun et al. (1998), Table I: which S2 feature maps (rows) each C3 map (columns) reads.
-LENET_C3_TABLE = [
-    "X...XXX..XXXX.XX",
-    "XX...XXX..XXXX.X",
-    "XXX...XXX..X.XXX",
-    ".XXX..XXXX..X.XX",
-    "..XXX..XXXX.XX.X",
-    "...XXX..XXXX.XXX",
-]
 
 
 def lenet_c3_table() -> np.ndarray:
     """Table I as a boolean (C3 maps, S2 maps) = (out_channels, in_channels) array."""
-    return np.array([[c == "X" for c in row] for row in LENET_C3_TABLE]).T
+    return np.array([[c == "X" for c in row] for row in LENET5_TABLE_I]).T
 
 
 def test_lenet_table_has_the_published_structure() -> None:

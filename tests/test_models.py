@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from published import LENET5_TABLE_I
 
 import symconv as sc
 
@@ -16,15 +17,6 @@ def torch_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-# Table I of LeCun et al. (1998), rows = S2 maps 0-5, columns = C3 maps 0-15
-LENET5_TABLE_I = [
-    "X...XXX..XXXX.XX",
-    "XX...XXX..XXXX.X",
-    "XXX...XXX..X.XXX",
-    ".XXX..XXXX..X.XX",
-    "..XXX..XXXX.XX.X",
-    "...XXX..XXXX.XXX",
-]
 
 
 def test_lenet5_counts_are_the_papers() -> None:
