@@ -17,6 +17,7 @@ status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -271,5 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" {err.filename}" if err.filename else ""  # atomic_path names the target
         print(f"symconv: error: cannot write{where}: {err.strerror or err}", file=sys.stderr)
         return 2
-    print(output)
+    try:
+        print(output, flush=True)
+    except BrokenPipeError:  # e.g. `symconv matrix ... | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_COLS",
     "MAX_ROWS",
+    "counted",
     "describe_window",
     "matrix_latex",
     "matrix_text",
@@ -128,6 +129,17 @@ def _cell_latex(entries: dict[int, dict[int, Any]], r: int | None, c: int | None
     if c is None:
         return r"\cdots"
     return sympy.latex(entries.get(r, {}).get(c, sympy.S.Zero))
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` with thousands separators and ``noun``, plural unless the count is 1.
+
+    Examples
+    --------
+    >>> counted(1, "parameter"), counted(138357544, "parameter")
+    ('1 parameter', '138,357,544 parameters')
+    """
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _axes_text(values: tuple[int, ...]) -> str:

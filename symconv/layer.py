@@ -15,6 +15,7 @@ import sympy
 
 from symconv import display
 from symconv.connectivity import Connectivity, Structure
+from symconv.display import counted
 from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
 from symconv.symbolic import (
     check_symbolic_size,
@@ -25,10 +26,6 @@ from symconv.symbolic import (
 from symconv.symbols import IndexedSymbols, input_symbols
 
 __all__ = ["Layer"]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 class Layer:
@@ -416,8 +413,8 @@ class Layer:
         details = "".join(f", {d}" for d in self._describe())
         return (
             f"{type(self).__name__}({self.in_shape} -> {self.out_shape}{details}: "
-            f"{_plural(self.num_parameters, 'parameter')}, "
-            f"{_plural(self.num_connections, 'connection')})"
+            f"{counted(self.num_parameters, 'parameter')}, "
+            f"{counted(self.num_connections, 'connection')})"
         )
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ import scipy.sparse
 import sympy
 
 from symconv.dense import Dense
+from symconv.display import counted
 from symconv.errors import (
     LayerConfigError,
     NotLinearError,
@@ -42,10 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["Sequential"]
 
 Step = Callable[[tuple[int, ...]], Layer] | tuple[Any, ...]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _joins(shape: tuple[int, ...], layer: Layer) -> bool:
@@ -514,8 +511,8 @@ class Sequential:
     def __repr__(self) -> str:
         head = (
             f"Sequential({self.in_shape} -> {self.out_shape}, "
-            f"{_plural(len(self), 'layer')}: {_plural(self.num_parameters, 'parameter')}, "
-            f"{_plural(self.num_connections, 'connection')})"
+            f"{counted(len(self), 'layer')}: {counted(self.num_parameters, 'parameter')}, "
+            f"{counted(self.num_connections, 'connection')})"
         )
         width = len(str(len(self)))
         lines = [f"  {i:>{width}}  {layer!r}" for i, layer in enumerate(self.layers, 1)]

@@ -219,3 +219,19 @@ def test_version_and_console_script():
                                text=True, timeout=60)
     assert installed.returncode == 0
     assert "Dense" in installed.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # 64 x 256 entries of text overflow the pipe, so printing meets the closed pipe
+    spec = "Conv2d((1, 16, 16), 1, 3, padding=1)"
+    with subprocess.Popen(
+        [sys.executable, "-m", "symconv", "matrix", spec, "--max-rows", "256",
+         "--max-cols", "256"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()
+        errors = process.stderr.read()
+    assert process.returncode == 0
+    assert "Traceback" not in errors
