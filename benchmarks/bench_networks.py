@@ -39,18 +39,22 @@ def two_convolutions() -> Any:
     return net.matrix()
 
 
-def main() -> None:
-    rows = [
-        ("summary() of VGG-16 at 224x224", vgg_summary, 0.1),
-        ("receptive field of one deep VGG-16 unit", deep_vgg_field, 1.0),
-        ("symbolic product of two 3x3 convolutions on 1x8x8", two_convolutions, 1.0),
-    ]
+def report_rows(rows: list[tuple[str, Callable[[], Any], float]]) -> None:
+    """Print each row's cold and warm time beside its target (in seconds)."""
     width = max(len(name) for name, _, _ in rows)
     for name, work, target in rows:
         cold, warm = timings(work)
         verdict = "ok" if cold < target else "SLOW"
         print(f"{name:<{width}}  first {cold * 1000:7.1f} ms, best {warm * 1000:7.1f} ms  "
               f"(target < {target * 1000:.0f} ms) {verdict}")
+
+
+def main() -> None:
+    report_rows([
+        ("summary() of VGG-16 at 224x224", vgg_summary, 0.1),
+        ("receptive field of one deep VGG-16 unit", deep_vgg_field, 1.0),
+        ("symbolic product of two 3x3 convolutions on 1x8x8", two_convolutions, 1.0),
+    ])
     field = deep_vgg_field()
     print(f"  the deep unit depends on {len(field.units):,} inputs, "
           f"{field.size[0] if field.size else '?'} x {field.size[1] if field.size else '?'}")

@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from bench_networks import timings
+from bench_networks import report_rows
 
 import symconv as sc
 
@@ -48,18 +48,12 @@ def graph_export() -> None:
 
 
 def main() -> None:
-    rows = [
+    report_rows([
         ("plot_connectivity(Conv2d((1, 28, 28), 8, 3)) to PNG", connectivity_28x28, 3.0),
         ("plot_dense_vs_conv of the canonical example to SVG", dense_vs_conv_svg, 3.0),
         ("str() of Dense(25088, 4096), LaTeX of Conv2d 512->512", display_huge_layers, 0.5),
         (f"GraphML export, {EXPORTED.num_weight_connections:,} edges", graph_export, 10.0),
-    ]
-    width = max(len(name) for name, _, _ in rows)
-    for name, work, target in rows:
-        cold, warm = timings(work)
-        verdict = "ok" if cold < target else "SLOW"
-        print(f"{name:<{width}}  first {cold * 1000:7.1f} ms, best {warm * 1000:7.1f} ms  "
-              f"(target < {target * 1000:.0f} ms) {verdict}")
+    ])
 
 
 if __name__ == "__main__":

@@ -99,13 +99,6 @@ def _product_rows(left: Rows, right: Rows) -> Rows:
     return out
 
 
-def _rows_of(matrix: sympy.SparseMatrix) -> Rows:
-    rows: Rows = defaultdict(dict)
-    for (r, c), value in matrix.todok().items():
-        rows[r][c] = value
-    return rows
-
-
 def _pattern(layer: Layer) -> scipy.sparse.csr_array:
     conn = layer.connectivity
     return scipy.sparse.csr_array(
@@ -290,10 +283,10 @@ class Sequential:
         for layer in self.layers[1:]:
             pattern = _pattern(layer) @ pattern
         check_symbolic_size(pattern.nnz, f"the product of {len(self)} layers", max_entries)
-        rows = _rows_of(self.layers[0].matrix(max_entries=max_entries))
+        rows = self.layers[0]._rows(max_entries)
         for layer in self.layers[1:]:
-            rows = _product_rows(_rows_of(layer.matrix(max_entries=max_entries)), rows)
-        return sparse_matrix_from_rows(self.n_out, self.n_in, dict(rows))
+            rows = _product_rows(layer._rows(max_entries), rows)
+        return sparse_matrix_from_rows(self.n_out, self.n_in, rows)
 
     def forward(
         self, x: Sequence[Any] | None = None, *, max_entries: int | None = None

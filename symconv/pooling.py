@@ -26,6 +26,7 @@ __all__ = [
     "AvgPool2d",
     "PoolGeometry",
     "Subsample2d",
+    "describe_pool",
     "pool_divisors",
     "pool_geometry",
     "pool_structure",
@@ -148,6 +149,24 @@ def pool_structure(
     )
 
 
+def describe_pool(geometry: PoolGeometry) -> list[str]:
+    """Short words for a pooling window's non-default hyperparameters, for reprs.
+
+    Examples
+    --------
+    >>> describe_pool(pool_geometry("AvgPool1d", 1, (1, 5), 2, ceil_mode=True))
+    ['kernel 2', 'stride 2', 'ceil_mode']
+    """
+    g = geometry
+    pairs = tuple((p, p) for p in g.padding)
+    parts = describe_window(g.kernel, g.stride, g.dilation, 0, pairs)
+    if g.ceil_mode:
+        parts.append("ceil_mode")
+    if not g.count_include_pad and any(g.padding):
+        parts.append("padding not counted")
+    return parts
+
+
 class _AvgPoolNd(Layer):
     dims: ClassVar[int]
 
@@ -173,14 +192,7 @@ class _AvgPoolNd(Layer):
         return pool_structure(self.geometry, Weighting.FIXED, average=True)
 
     def _describe(self) -> list[str]:
-        g = self.geometry
-        pairs = tuple((p, p) for p in g.padding)
-        parts = describe_window(g.kernel, g.stride, (1,) * self.dims, 0, pairs)
-        if g.ceil_mode:
-            parts.append("ceil_mode")
-        if not g.count_include_pad and any(g.padding):
-            parts.append("padding not counted")
-        return parts
+        return describe_pool(self.geometry)
 
 
 class AvgPool1d(_AvgPoolNd):
@@ -259,5 +271,4 @@ class Subsample2d(Layer):
         )
 
     def _describe(self) -> list[str]:
-        g = self.geometry
-        return describe_window(g.kernel, g.stride, (1, 1), 0, ((0, 0), (0, 0)))
+        return describe_pool(self.geometry)

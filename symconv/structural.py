@@ -33,10 +33,9 @@ import sympy
 
 from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
 from symconv.dense import _dense_in_shape
-from symconv.display import describe_window
 from symconv.errors import NotLinearError
 from symconv.layer import Layer, _flat_input
-from symconv.pooling import pool_geometry, pool_structure
+from symconv.pooling import describe_pool, pool_geometry, pool_structure
 from symconv.symbolic import check_symbolic_size
 
 __all__ = [
@@ -182,12 +181,7 @@ class _MaxPoolNd(_Nonlinear):
         return sympy.Max(*values)
 
     def _describe(self) -> list[str]:
-        g = self.geometry
-        pairs = tuple((p, p) for p in g.padding)
-        parts = describe_window(g.kernel, g.stride, g.dilation, 0, pairs)
-        if g.ceil_mode:
-            parts.append("ceil_mode")
-        return parts
+        return describe_pool(self.geometry)
 
 
 class MaxPool1d(_MaxPoolNd):

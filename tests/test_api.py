@@ -49,7 +49,9 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.plots.connectivity": {"connectivity_figure", "diagram_size"},
     "symconv.plots.receptive": {"ReceptivePanels", "grids_extent", "receptive_views"},
     "symconv.plots.sparsity": {"MatrixPicture", "draw_matrix", "matrix_picture"},
-    "symconv.pooling": {"PoolGeometry", "pool_divisors", "pool_geometry", "pool_structure"},
+    "symconv.pooling": {
+        "PoolGeometry", "describe_pool", "pool_divisors", "pool_geometry", "pool_structure",
+    },
     "symconv.receptive": {"AxisField", "analytic_fields", "dependency_sets"},
     "symconv.spec": {"layer_classes"},
     "symconv.summary": {"SummaryRow"},
