@@ -25,7 +25,15 @@ from functools import cached_property
 
 import numpy as np
 
-__all__ = ["AxisMap", "BiasSharing", "ChannelPairs", "Connectivity", "Structure", "Weighting"]
+__all__ = [
+    "AxisMap",
+    "BiasSharing",
+    "ChannelPairs",
+    "Connectivity",
+    "Structure",
+    "Weighting",
+    "frozen",
+]
 
 Index = np.ndarray
 
@@ -48,6 +56,23 @@ class BiasSharing(Enum):
 
     PER_CHANNEL = "per_channel"
     PER_UNIT = "per_unit"
+
+
+def frozen(*arrays: Index | None) -> None:
+    """Make core arrays read-only, so that a view writing into one fails loudly.
+
+    Examples
+    --------
+    >>> a = np.arange(3)
+    >>> frozen(a, None)
+    >>> a[0] = 5
+    Traceback (most recent call last):
+    ...
+    ValueError: assignment destination is read-only
+    """
+    for array in arrays:
+        if array is not None:
+            array.flags.writeable = False
 
 
 def _position_tap_grid(length: int, kernel: int) -> tuple[Index, Index]:
@@ -82,6 +107,9 @@ class AxisMap:
     in_pos: Index
     out_len: int
     in_len: int
+
+    def __post_init__(self) -> None:
+        frozen(self.out_pos, self.tap, self.in_pos)
 
     @classmethod
     def convolution(
@@ -159,6 +187,9 @@ class Connectivity:
     n_out: int
     n_in: int
     folded: bool
+
+    def __post_init__(self) -> None:
+        frozen(self.out_unit, self.in_unit, self.param, self.divisor)
 
     def __len__(self) -> int:
         return len(self.out_unit)
@@ -289,6 +320,9 @@ class Structure:
     weighting: Weighting
     divisors: tuple[Index, ...] | None = None
     bias: BiasSharing | None = None
+
+    def __post_init__(self) -> None:
+        frozen(*(self.divisors or ()))
 
     @property
     def out_channels(self) -> int:

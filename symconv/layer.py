@@ -263,8 +263,8 @@ class Layer:
             values = values / conn.divisor
         row_starts = np.zeros(self.n_out + 1, dtype=np.int64)
         np.cumsum(np.bincount(conn.out_unit, minlength=self.n_out), out=row_starts[1:])
-        matrix = scipy.sparse.csr_array(
-            (values, conn.in_unit, row_starts), shape=(self.n_out, self.n_in)
+        matrix = scipy.sparse.csr_array(  # the core's arrays are read-only: copy them
+            (values, conn.in_unit.copy(), row_starts), shape=(self.n_out, self.n_in)
         )
         if conn.folded:
             matrix.sum_duplicates()
