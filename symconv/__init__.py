@@ -1,7 +1,8 @@
 """symconv: the exact symbolic weight matrix behind a neural-network layer."""
 
+from symconv.adaptive import AdaptiveAvgPool1d, AdaptiveAvgPool2d
 from symconv.conv import Conv1d, Conv2d, Conv3d
-from symconv.dense import Dense
+from symconv.dense import Dense, Linear
 from symconv.errors import (
     ExportError,
     LayerConfigError,
@@ -21,6 +22,7 @@ from symconv.layer import Layer
 from symconv.local import LocallyConnected1d, LocallyConnected2d
 from symconv.models import alexnet, lenet5, vgg16
 from symconv.network import Sequential
+from symconv.normalization import BatchNorm1d, BatchNorm2d, Dropout
 from symconv.plots import (
     animate_convolution,
     plot_connectivity,
@@ -32,8 +34,21 @@ from symconv.plots import (
 from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
 from symconv.pooling import AvgPool1d, AvgPool2d, Subsample2d
 from symconv.receptive import ReceptiveField, trace_receptive_field
+from symconv.residual import Residual
 from symconv.spec import parse_spec
-from symconv.structural import Flatten, Identity, MaxPool1d, MaxPool2d, ReLU, Sigmoid, Tanh
+from symconv.structural import (
+    ELU,
+    GELU,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    MaxPool1d,
+    MaxPool2d,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Tanh,
+)
 from symconv.summary import Summary
 from symconv.symbolic import MAX_SYMBOLIC_ENTRIES
 from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
@@ -41,9 +56,15 @@ from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 __version__ = "0.1.0"
 
 __all__ = [
+    "ELU",
+    "GELU",
     "MAX_SYMBOLIC_ENTRIES",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
     "AvgPool1d",
     "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
     "Conv1d",
     "Conv2d",
     "Conv3d",
@@ -51,11 +72,14 @@ __all__ = [
     "ConvTranspose2d",
     "ConvTranspose3d",
     "Dense",
+    "Dropout",
     "ExportError",
     "Flatten",
     "Identity",
     "Layer",
     "LayerConfigError",
+    "LeakyReLU",
+    "Linear",
     "LocallyConnected1d",
     "LocallyConnected2d",
     "MaxPool1d",
@@ -63,8 +87,10 @@ __all__ = [
     "NotLinearError",
     "ReLU",
     "ReceptiveField",
+    "Residual",
     "Sequential",
     "ShapeMismatchError",
+    "SiLU",
     "Sigmoid",
     "SizeLimitError",
     "SpecError",

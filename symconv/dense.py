@@ -11,7 +11,7 @@ from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, as_int
 from symconv.layer import Layer
 
-__all__ = ["Dense", "dense_structure"]
+__all__ = ["Dense", "Linear", "dense_structure"]
 
 
 @lru_cache(maxsize=256)
@@ -76,3 +76,7 @@ class Dense(Layer):
 
     def _make_structure(self) -> Structure:
         return dense_structure(self.n_in, self.n_out, self.bias_shape is not None)
+
+
+Linear = Dense
+"""PyTorch's name for :class:`Dense` (the same class)."""

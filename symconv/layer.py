@@ -56,6 +56,8 @@ class Layer:
     """Shape of :attr:`bias`, or ``None`` for no bias."""
     weight_name: str = "w"
     bias_name: str = "b"
+    name: str | None = None
+    """The layer's name in a model (``from_torch`` keeps PyTorch's qualified names)."""
     linear: ClassVar[bool] = True
     """Whether the layer is a linear map with a matrix (``False`` for max pooling, ReLU, ...)."""
 
@@ -165,6 +167,21 @@ class Layer:
         )
         return clone
 
+    def named(self, name: str) -> Layer:
+        """A copy of the layer carrying ``name`` (e.g. ``"features.0"``).
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.ReLU(3).named("act").name
+        'act'
+        """
+        if not isinstance(name, str):
+            raise LayerConfigError(f"name={name!r} must be a string")
+        clone = copy.copy(self)
+        clone.__dict__["name"] = name
+        return clone
+
     def _set_names(self, weight_name: object, bias_name: object) -> None:
         """Check and set the base names of the weight and bias symbols."""
         for attribute, name in (("weight_name", weight_name), ("bias_name", bias_name)):
@@ -272,6 +289,21 @@ class Layer:
             return matrix
         column = self._numeric_bias(bias)
         return scipy.sparse.hstack([matrix, column[:, None]], format="csr")
+
+    def numeric_affine(self, weight: Any = None, bias: Any = None) -> tuple[Any, Any]:
+        """``(M, b)`` with numbers: the sparse matrix and the bias column (``None`` if none).
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> matrix, shift = sc.Dense(2, 1).numeric_affine([[1.0, 2.0]], [3.0])
+        >>> matrix.toarray(), shift
+        (array([[1., 2.]]), array([3.]))
+        """
+        if bias is None:
+            return self.numeric_matrix(weight), None
+        full = self.numeric_matrix(weight, bias)
+        return full[:, :-1], full[:, [-1]].toarray().ravel()
 
     def _numeric_weight(self, weight: Any) -> np.ndarray:
         if self.weight_shape is None:

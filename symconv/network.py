@@ -60,6 +60,10 @@ def _distinct_names(layers: Sequence[Layer]) -> list[Layer]:
         used.update(_names(layer))
     renamed = []
     for position, layer in enumerate(layers, start=1):
+        numbered = getattr(layer, "numbered", None)  # a layer made of layers (Residual)
+        if numbered is not None:
+            renamed.append(numbered(position))
+            continue
         clash = [name for name in _names(layer) if used[name] > 1]
         if clash:
             suffix = f"^{{({position})}}"
@@ -334,15 +338,10 @@ class Sequential:
         matrix: Any = None
         offset = np.zeros(self.n_in)
         for layer, (weight, bias) in zip(self.layers, pairs, strict=True):
-            if bias is None:
-                step = layer.numeric_matrix(weight)
-                shift = np.zeros(layer.n_out)
-            else:
-                full = layer.numeric_matrix(weight, bias)
-                step = full[:, :-1]
-                shift = full[:, [-1]].toarray().ravel()
+            step, shift = layer.numeric_affine(weight, bias)
+            affine = affine or shift is not None
             matrix = step if matrix is None else step @ matrix
-            offset = step @ offset + shift
+            offset = step @ offset + (0 if shift is None else shift)
         if not affine:
             return scipy.sparse.csr_array(matrix)
         return scipy.sparse.hstack([matrix, offset[:, None]], format="csr")

@@ -50,8 +50,10 @@ from symconv.connectivity import AxisMap, ChannelPairs, Structure
 from symconv.conv import ConvGeometry
 from symconv.dense import Dense
 from symconv.layer import Layer
+from symconv.normalization import _BatchNormNd
 from symconv.pooling import PoolGeometry
-from symconv.structural import Flatten, Identity, ReLU, Sigmoid, Tanh
+from symconv.residual import Residual
+from symconv.structural import Flatten, Identity, _Elementwise
 
 __all__ = [
     "AxisField",
@@ -65,7 +67,7 @@ Box = tuple[np.ndarray, ...]
 """A set of units that is a product: sorted indices per axis of a shape."""
 
 WINDOW_GEOMETRIES = (ConvGeometry, PoolGeometry)
-ONE_TO_ONE = (ReLU, Tanh, Sigmoid, Flatten, Identity)
+ONE_TO_ONE = (_Elementwise, _BatchNormNd, Flatten, Identity)
 
 
 # --- the exact set -------------------------------------------------------------------
@@ -128,6 +130,12 @@ def _level_boxes(layers: Sequence[Layer], unit: int) -> list[tuple[list[Box], tu
     boxes = [tuple(np.array([i]) for i in np.unravel_index(unit, shape))]
     levels = [(boxes, shape)]
     for layer in reversed(layers):
+        if isinstance(layer, Residual):  # two paths: read the union off its pattern
+            rows = layer.pattern()[_flat(boxes, shape), :]
+            boxes = _boxes_of(np.unravel_index(np.unique(rows.indices), layer.in_shape))
+            shape = layer.in_shape
+            levels.append((boxes, shape))
+            continue
         structure = layer.structure
         view = (structure.out_channels, *structure.out_spatial)
         inputs = [_back_through(structure, box) for box in _regroup(boxes, shape, view)]

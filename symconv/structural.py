@@ -6,7 +6,8 @@ factored :class:`~symconv.connectivity.Structure` as every other layer, with
 
 * ``MaxPool1d/2d`` connect each output to its window (PyTorch's arguments and
   output sizes; padding is never part of a window);
-* ``ReLU``, ``Tanh`` and ``Sigmoid`` connect each output to the input unit at
+* ``ReLU``, ``LeakyReLU``, ``ELU``, ``GELU``, ``SiLU``, ``Tanh`` and
+  ``Sigmoid`` connect each output to the input unit at
   the same place (one-to-one);
 * ``Flatten`` and ``Identity`` are linear: their matrix is the identity.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -33,17 +35,21 @@ import sympy
 
 from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
 from symconv.dense import _dense_in_shape
-from symconv.errors import NotLinearError
+from symconv.errors import LayerConfigError, NotLinearError
 from symconv.layer import Layer, _flat_input
 from symconv.pooling import describe_pool, pool_geometry, pool_structure
 from symconv.symbolic import check_symbolic_size
 
 __all__ = [
+    "ELU",
+    "GELU",
     "Flatten",
     "Identity",
+    "LeakyReLU",
     "MaxPool1d",
     "MaxPool2d",
     "ReLU",
+    "SiLU",
     "Sigmoid",
     "Tanh",
 ]
@@ -287,6 +293,105 @@ class Sigmoid(_Elementwise):
 
     def _apply(self, value: sympy.Expr) -> sympy.Expr:
         return 1 / (1 + sympy.exp(-value))
+
+
+def _exact(value: object, name: str) -> sympy.Rational:
+    """A finite real hyperparameter as the exact rational its decimal text reads."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value):
+        raise LayerConfigError(f"{name}={value!r} must be a finite real number")
+    return sympy.Rational(repr(float(value)))
+
+
+class LeakyReLU(_Elementwise):
+    """``x`` for ``x >= 0``, ``negative_slope * x`` below, unit by unit (PyTorch's default 0.01).
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.LeakyReLU(2, 0.1).forward([-3, 5]).T
+    Matrix([[-3/10, 5]])
+    """
+
+    rule = "each output is x for x >= 0 and negative_slope*x below"
+    latex_rule = r"h_i = \begin{cases} x_i & x_i \ge 0 \\ a x_i & x_i < 0 \end{cases}"
+
+    def __init__(self, in_shape: int | tuple[int, ...], negative_slope: float = 0.01) -> None:
+        super().__init__(in_shape)
+        self.negative_slope = _exact(negative_slope, "negative_slope")
+        """The slope below 0, an exact ``Rational``."""
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        return sympy.Piecewise((value, value >= 0), (self.negative_slope * value, True))
+
+
+class ELU(_Elementwise):
+    """``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` below, unit by unit.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.ELU(1).forward()[0]
+    Piecewise((x_1, x_1 > 0), (exp(x_1) - 1, True))
+    """
+
+    rule = "each output is x for x > 0 and alpha*(exp(x) - 1) below"
+    latex_rule = (r"h_i = \begin{cases} x_i & x_i > 0 \\ "
+                  r"\alpha (e^{x_i} - 1) & x_i \le 0 \end{cases}")
+
+    def __init__(self, in_shape: int | tuple[int, ...], alpha: float = 1.0) -> None:
+        super().__init__(in_shape)
+        self.alpha = _exact(alpha, "alpha")
+        """The scale of the negative part, an exact ``Rational``."""
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        return sympy.Piecewise((value, value > 0), (self.alpha * (sympy.exp(value) - 1), True))
+
+
+class GELU(_Elementwise):
+    """The Gaussian error linear unit ``x * Phi(x)``, unit by unit.
+
+    ``approximate="tanh"`` gives PyTorch's tanh approximation.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.GELU(1).forward()[0]
+    x_1*(erf(sqrt(2)*x_1/2) + 1)/2
+    """
+
+    rule = "each output is x*Phi(x) of its input (Phi: the normal distribution function)"
+    latex_rule = r"h_i = x_i \Phi(x_i)"
+
+    def __init__(self, in_shape: int | tuple[int, ...], approximate: str = "none") -> None:
+        super().__init__(in_shape)
+        if approximate not in ("none", "tanh"):
+            raise LayerConfigError(f"approximate={approximate!r} must be 'none' or 'tanh'")
+        self.approximate = approximate
+        """``"none"`` (exact) or ``"tanh"`` (PyTorch's approximation)."""
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        if self.approximate == "tanh":
+            inner = sympy.sqrt(2 / sympy.pi) * (value + sympy.Rational(44715, 10**6) * value**3)
+            return value * (1 + sympy.tanh(inner)) / 2
+        return value * (1 + sympy.erf(value / sympy.sqrt(2))) / 2
+
+
+class SiLU(_Elementwise):
+    """The sigmoid linear unit (swish) ``x / (1 + exp(-x))``, unit by unit.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.SiLU(1).forward()[0]
+    x_1/(1 + exp(-x_1))
+    """
+
+    rule = "each output is x/(1 + exp(-x)) of its input"
+    latex_rule = r"h_i = \frac{x_i}{1 + e^{-x_i}}"
+
+    def _apply(self, value: sympy.Expr) -> sympy.Expr:
+        return value / (1 + sympy.exp(-value))
 
 
 class Flatten(_ParameterFree):

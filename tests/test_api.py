@@ -39,6 +39,7 @@ INTERNAL_MODULES = {
 # from ``symconv`` (structure builders, geometry records, helpers). A new public class
 # or function there must be exported or listed here.
 INTERNAL: dict[str, set[str]] = {
+    "symconv.adaptive": {"adaptive_axis"},
     "symconv.conv": {"ConvGeometry", "check_connection_table", "conv_axes", "conv_structure"},
     "symconv.dense": {"dense_structure"},
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},

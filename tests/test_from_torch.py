@@ -85,13 +85,14 @@ def test_non_linear_network_forward_matches_the_module(seed: int) -> None:
 @pytest.mark.parametrize(
     ("module", "message"),
     [
-        (nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Identity(), nn.BatchNorm2d(2)),
-         "BatchNorm2d at position 3 is not supported; supported: Conv1d, Conv2d"),
-        (nn.Sequential(nn.Flatten(), nn.Sequential(nn.ReLU(), nn.GELU())),
-         "GELU at position 1.1 is not supported"),
-        (nn.Sequential(nn.Flatten(start_dim=2)), "Flatten at position 0 .*start_dim=2"),
+        (nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Identity(), nn.LSTM(2, 2)),
+         r"node '_3' \(call_module 3\): LSTM is not supported; supported: Conv1d, Conv2d"),
+        (nn.Sequential(nn.Flatten(), nn.Sequential(nn.ReLU(), nn.Softmax(dim=1))),
+         r"node '_1_1' \(call_module 1.1\): Softmax is not supported: softmax couples"),
+        (nn.Sequential(nn.Flatten(start_dim=2)), "Flatten '0' .*start_dim=2"),
         (nn.Sequential(nn.MaxPool2d(2, return_indices=True)), "return_indices=True"),
         (nn.Sequential(nn.AvgPool2d(2, divisor_override=3)), "divisor_override"),
+        (nn.Sequential(nn.BatchNorm2d(1, track_running_stats=False)), "track_running_stats"),
         (nn.Sequential(), "holds no layers"),
     ],
 )
@@ -104,17 +105,27 @@ def test_subclasses_are_not_taken_for_the_module_they_extend() -> None:
     class Custom(nn.Conv2d):
         pass
 
-    with pytest.raises(sc.UnsupportedModuleError, match="Custom at position 0"):
+    with pytest.raises(sc.UnsupportedModuleError, match="Custom subclasses a supported"):
         sc.from_torch(Custom(1, 1, 3), (1, 4, 4))
 
 
 def test_shape_errors_name_the_module() -> None:
-    with pytest.raises(sc.LayerConfigError, match=r"Conv2d at position 1 \(input \(2, 2, 2\)\)"):
+    with pytest.raises(sc.LayerConfigError, match=r"Conv2d '1' \(input \(2, 2, 2\)\)"):
         sc.from_torch(nn.Sequential(nn.Conv2d(1, 2, 3), nn.Conv2d(2, 2, 3)), (1, 4, 4))
     with pytest.raises(sc.ShapeMismatchError, match="Linear reads 5 features; its input has 8"):
         sc.from_torch(nn.Sequential(nn.Flatten(), nn.Linear(5, 2)), (2, 4))
     single = sc.from_torch(nn.Conv1d(1, 1, 2), (1, 3))
     assert len(single) == 1 and single.weights is not None
+
+
+def test_channels_are_checked_at_conversion() -> None:
+    with pytest.raises(sc.ShapeMismatchError, match=r"Conv2d expects 3 input channels; its "
+                       r"input \(1, 4, 4\) has 1"):
+        sc.from_torch(nn.Sequential(nn.Conv2d(3, 1, 2)), (1, 4, 4))
+    with pytest.raises(sc.ShapeMismatchError, match="BatchNorm2d expects 4 input channels"):
+        sc.from_torch(nn.Sequential(nn.Conv2d(1, 2, 2), nn.BatchNorm2d(4)), (1, 4, 4))
+    with pytest.raises(sc.ShapeMismatchError, match="ConvTranspose1d expects 2 input"):
+        sc.from_torch(nn.ConvTranspose1d(2, 1, 2), (3, 4))
 
 
 def test_missing_torch_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
