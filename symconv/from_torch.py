@@ -268,7 +268,7 @@ def _tracer(torch: Any) -> Any:
     nn = torch.nn
     leaves = tuple(getattr(nn, name) for name in SUPPORTED_MODULES)
 
-    class Tracer(torch.fx.Tracer):  # type: ignore[misc]
+    class Tracer(torch.fx.Tracer):
         """Supported modules stay calls, even subclasses (refused later by name)."""
 
         def is_leaf_module(self, m: Any, qualified_name: str) -> bool:

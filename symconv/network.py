@@ -104,6 +104,9 @@ def _product_rows(left: Rows, right: Rows) -> Rows:
 
 
 def _pattern(layer: Layer) -> scipy.sparse.csr_array:
+    composite = getattr(layer, "pattern", None)  # a layer made of layers (Residual)
+    if composite is not None:
+        return scipy.sparse.csr_array(composite())
     conn = layer.connectivity
     return scipy.sparse.csr_array(
         (np.ones(len(conn), dtype=np.int8), (conn.out_unit, conn.in_unit)),

@@ -118,12 +118,14 @@ class Dropout(Identity):
     [0, 1]])
     """
 
+    p: float
+    """The drop probability in training (unused at inference)."""
+
     def __init__(self, in_shape: int | tuple[int, ...], p: float = 0.5) -> None:
         super().__init__(in_shape)
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1:
             raise LayerConfigError(f"p={p!r} must be a probability between 0 and 1")
         self.p = float(p)
-        """The drop probability in training (unused at inference)."""
 
     def _describe(self) -> list[str]:
         return [f"p={self.p:g}, identity at inference"]

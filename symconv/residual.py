@@ -192,6 +192,12 @@ class Residual(Layer):
                  else shortcut.matrix(max_entries=max_entries))
         return self.branch.matrix(max_entries=max_entries) + other
 
+    def _rows(self, max_entries: int | None) -> dict[int, dict[int, Any]]:
+        rows: dict[int, dict[int, Any]] = {}
+        for (r, c), value in self.matrix(max_entries=max_entries).todok().items():
+            rows.setdefault(r, {})[c] = value
+        return rows
+
     def forward(
         self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
     ) -> sympy.Matrix:
