@@ -25,6 +25,7 @@ from symconv.geometry import (
     resolve_padding,
 )
 from symconv.layer import Layer
+from symconv.options import check_torch_options
 
 __all__ = [
     "Conv1d",
@@ -145,18 +146,20 @@ class _ConvNd(Layer):
         in_shape: tuple[int, ...],
         out_channels: int,
         kernel_size: int | tuple[int, ...],
-        *,
         stride: int | tuple[int, ...] = 1,
         padding: int | tuple[int, ...] | str = 0,
         dilation: int | tuple[int, ...] = 1,
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
+        *,
         flip: bool = False,
         connection_table: Any = None,
         weight_name: str = "w",
         bias_name: str = "b",
+        **torch_options: Any,
     ) -> None:
+        check_torch_options(type(self).__name__, torch_options)
         shape, out_channels, kernel, stride_t, dilation_t, groups = check_window(
             type(self).__name__, self.dims, in_shape, out_channels, kernel_size, stride,
             dilation, groups,

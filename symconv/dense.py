@@ -5,11 +5,13 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, as_int
 from symconv.layer import Layer
+from symconv.options import check_torch_options
 
 __all__ = ["Dense", "Linear", "dense_structure"]
 
@@ -62,11 +64,13 @@ class Dense(Layer):
         self,
         in_shape_or_features: int | tuple[int, ...],
         out_features: int,
-        *,
         bias: bool = True,
+        *,
         weight_name: str = "w",
         bias_name: str = "b",
+        **torch_options: Any,
     ) -> None:
+        check_torch_options(type(self).__name__, torch_options)
         self.in_shape = _dense_in_shape(in_shape_or_features)
         out_features = as_int(out_features, "out_features")
         self.out_shape = (out_features,)

@@ -122,12 +122,13 @@ class UnsupportedModuleError(SymconvError):
 
     Examples
     --------
-    >>> import torch
+    >>> import pytest
+    >>> torch = pytest.importorskip("torch")  # symconv does not depend on PyTorch
     >>> import symconv as sc
-    >>> sc.from_torch(torch.nn.Sequential(torch.nn.GELU()), (4,))
+    >>> sc.from_torch(torch.nn.Sequential(torch.nn.Softmax(dim=1)), (4,))
     Traceback (most recent call last):
     ...
-    symconv.errors.UnsupportedModuleError: GELU at position 0 is not supported; supported: ...
+    symconv.errors.UnsupportedModuleError: node '_0' (call_module 0): Softmax is not supported: ...
     """
 
 

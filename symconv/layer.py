@@ -25,7 +25,7 @@ from symconv.symbolic import (
 )
 from symconv.symbols import IndexedSymbols, input_symbols
 
-__all__ = ["Layer"]
+__all__ = ["Layer", "as_numpy"]
 
 
 class Layer:
@@ -252,6 +252,19 @@ class Layer:
             out.append(sympy.Add(*terms))
         return sympy.Matrix(out)
 
+    def __call__(
+        self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
+    ) -> sympy.Matrix:
+        """``layer(x)`` is :meth:`forward` (as for a PyTorch module).
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.Conv1d((1, 3), 1, 2, bias=False)([1, 2, 3]).T
+        Matrix([[w_1 + 2*w_2, 2*w_1 + 3*w_2]])
+        """
+        return self.forward(x, max_entries=max_entries)
+
     # --- numeric view ---------------------------------------------------------
     def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
         """The matrix with numbers, built straight from the connectivity arrays.
@@ -466,15 +479,37 @@ class Layer:
         return mimebundle(self, include=include, exclude=exclude)
 
 
+def as_numpy(value: Any) -> Any:
+    """A PyTorch tensor (one that requires grad too) as a NumPy array; anything else as is.
+
+    Duck-typed, so PyTorch is never imported.
+
+    Examples
+    --------
+    >>> as_numpy([1, 2])
+    [1, 2]
+    """
+    detach = getattr(value, "detach", None)
+    if not callable(detach) or not hasattr(value, "numpy"):
+        return value
+    try:
+        return detach().cpu().numpy()
+    except TypeError:  # a dtype NumPy lacks, e.g. bfloat16
+        raise ShapeMismatchError(
+            f"a tensor of dtype {value.dtype} has no NumPy counterpart; convert it first, "
+            "e.g. with .double()"
+        ) from None
+
+
 def _flat_input(x: Sequence[Any], n_in: int) -> list[Any]:
-    values = list(np.asarray(x, dtype=object).ravel())
+    values = list(np.asarray(as_numpy(x), dtype=object).ravel())
     if len(values) != n_in:
         raise ShapeMismatchError(f"x has {len(values)} entries; the layer reads {n_in}")
     return values
 
 
 def _checked_array(value: Any, shape: tuple[int, ...], name: str, layer: str) -> np.ndarray:
-    array = np.asarray(value)
+    array = np.asarray(as_numpy(value))
     if array.dtype.kind not in "biufc":
         raise ShapeMismatchError(f"{name} must be numeric; got dtype {array.dtype}")
     if array.shape != shape:

@@ -9,13 +9,14 @@ Every output unit has its own kernel. The weight's layout is
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.conv import ConvGeometry, conv_axes
 from symconv.display import describe_window
 from symconv.geometry import as_flag, check_window, resolve_padding
 from symconv.layer import Layer
+from symconv.options import check_torch_options
 
 __all__ = ["LocallyConnected1d", "LocallyConnected2d", "local_structure"]
 
@@ -38,14 +39,16 @@ class _LocallyConnectedNd(Layer):
         in_shape: tuple[int, ...],
         out_channels: int,
         kernel_size: int | tuple[int, ...],
-        *,
         stride: int | tuple[int, ...] = 1,
         padding: int | tuple[int, ...] | str = 0,
         dilation: int | tuple[int, ...] = 1,
         bias: bool = True,
+        *,
         weight_name: str = "w",
         bias_name: str = "b",
+        **torch_options: Any,
     ) -> None:
+        check_torch_options(type(self).__name__, torch_options)
         shape, out_channels, kernel, stride_t, dilation_t, _ = check_window(
             type(self).__name__, self.dims, in_shape, out_channels, kernel_size, stride,
             dilation,

@@ -315,6 +315,19 @@ class Sequential:
             values = list(layer.forward(values, max_entries=max_entries))
         return sympy.Matrix(values)
 
+    def __call__(
+        self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
+    ) -> sympy.Matrix:
+        """``net(x)`` is :meth:`forward` (as for a PyTorch module).
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.Sequential(sc.ReLU(2))([-1, 2]).T
+        Matrix([[0, 2]])
+        """
+        return self.forward(x, max_entries=max_entries)
+
     # --- numeric view -----------------------------------------------------------
     def numeric_matrix(self, weights: Sequence[Any] | None = None) -> scipy.sparse.csr_array:
         """The network's matrix with numbers: the product of the layers' sparse matrices.

@@ -10,15 +10,20 @@ statistics into these two parameters. ``Dropout`` is the identity at inference.
 from __future__ import annotations
 
 import numbers
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, check_in_shape
 from symconv.layer import Layer
+from symconv.options import check_torch_options
 from symconv.structural import Identity
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "Dropout"]
+
+BATCH_NORM_DEFAULTS = {"eps": 1e-5, "momentum": 0.1, "affine": True,
+                       "track_running_stats": True}
+"""PyTorch's batch-norm keywords, accepted at their defaults (they change no structure)."""
 
 
 class _BatchNormNd(Layer):
@@ -34,8 +39,10 @@ class _BatchNormNd(Layer):
         bias: bool = True,
         weight_name: str = "w",
         bias_name: str = "b",
+        **torch_options: Any,
     ) -> None:
         name = type(self).__name__
+        check_torch_options(name, torch_options, BATCH_NORM_DEFAULTS)
         shape = (in_shape,) if isinstance(in_shape, numbers.Integral) else in_shape
         if not isinstance(shape, tuple | list) or len(shape) - 1 not in self.spatial_dims:
             raise LayerConfigError(
@@ -121,8 +128,10 @@ class Dropout(Identity):
     p: float
     """The drop probability in training (unused at inference)."""
 
-    def __init__(self, in_shape: int | tuple[int, ...], p: float = 0.5) -> None:
-        super().__init__(in_shape)
+    def __init__(
+        self, in_shape: int | tuple[int, ...], p: float = 0.5, **torch_options: Any
+    ) -> None:
+        super().__init__(in_shape, **torch_options)
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1:
             raise LayerConfigError(f"p={p!r} must be a probability between 0 and 1")
         self.p = float(p)

@@ -20,6 +20,7 @@ from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, 
 from symconv.display import describe_window
 from symconv.geometry import as_flag, as_tuple, check_in_shape, pool_output_length
 from symconv.layer import Layer
+from symconv.options import check_torch_options
 
 __all__ = [
     "AvgPool1d",
@@ -174,12 +175,14 @@ class _AvgPoolNd(Layer):
         self,
         in_shape: tuple[int, ...],
         kernel_size: int | tuple[int, ...],
-        *,
         stride: int | tuple[int, ...] | None = None,
         padding: int | tuple[int, ...] = 0,
         ceil_mode: bool = False,
         count_include_pad: bool = True,
+        divisor_override: None = None,
     ) -> None:
+        check_torch_options(type(self).__name__, {"divisor_override": divisor_override},
+                            {"divisor_override": None})
         self.geometry = pool_geometry(
             type(self).__name__, self.dims, in_shape, kernel_size, stride, padding,
             ceil_mode=ceil_mode, count_include_pad=count_include_pad,
@@ -248,9 +251,9 @@ class Subsample2d(Layer):
         self,
         in_shape: tuple[int, int, int],
         kernel_size: int | tuple[int, int] = 2,
-        *,
         stride: int | tuple[int, int] | None = None,
         bias: bool = True,
+        *,
         weight_name: str = "w",
         bias_name: str = "b",
     ) -> None:

@@ -32,8 +32,8 @@ def layer_classes() -> dict[str, type[Layer]]:
 
     Examples
     --------
-    >>> sorted(layer_classes())[:3]
-    ['AvgPool1d', 'AvgPool2d', 'Conv1d']
+    >>> sorted(layer_classes())[:4]
+    ['AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AvgPool1d', 'AvgPool2d']
     """
     import symconv
     from symconv.layer import Layer

@@ -37,6 +37,7 @@ from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
 from symconv.dense import _dense_in_shape
 from symconv.errors import LayerConfigError, NotLinearError
 from symconv.layer import Layer, _flat_input
+from symconv.options import check_torch_options
 from symconv.pooling import describe_pool, pool_geometry, pool_structure
 from symconv.symbolic import check_symbolic_size
 
@@ -166,12 +167,14 @@ class _MaxPoolNd(_Nonlinear):
         self,
         in_shape: tuple[int, ...],
         kernel_size: int | tuple[int, ...],
-        *,
         stride: int | tuple[int, ...] | None = None,
         padding: int | tuple[int, ...] = 0,
         dilation: int | tuple[int, ...] = 1,
+        return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
+        check_torch_options(type(self).__name__, {"return_indices": return_indices},
+                            {"return_indices": False})
         self.geometry = pool_geometry(
             type(self).__name__, self.dims, in_shape, kernel_size, stride, padding, dilation,
             ceil_mode,
@@ -228,7 +231,8 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class _Elementwise(_Nonlinear):
-    def __init__(self, in_shape: int | tuple[int, ...]) -> None:
+    def __init__(self, in_shape: int | tuple[int, ...], **torch_options: Any) -> None:
+        check_torch_options(type(self).__name__, torch_options, {"inplace": False})
         self.in_shape = _dense_in_shape(in_shape)
         self.out_shape = self.in_shape
 
@@ -316,8 +320,10 @@ class LeakyReLU(_Elementwise):
     rule = "each output is x for x >= 0 and negative_slope*x below"
     latex_rule = r"h_i = \begin{cases} x_i & x_i \ge 0 \\ a x_i & x_i < 0 \end{cases}"
 
-    def __init__(self, in_shape: int | tuple[int, ...], negative_slope: float = 0.01) -> None:
-        super().__init__(in_shape)
+    def __init__(
+        self, in_shape: int | tuple[int, ...], negative_slope: float = 0.01, **torch_options: Any
+    ) -> None:
+        super().__init__(in_shape, **torch_options)
         self.negative_slope = _exact(negative_slope, "negative_slope")
         """The slope below 0, an exact ``Rational``."""
 
@@ -339,8 +345,10 @@ class ELU(_Elementwise):
     latex_rule = (r"h_i = \begin{cases} x_i & x_i > 0 \\ "
                   r"\alpha (e^{x_i} - 1) & x_i \le 0 \end{cases}")
 
-    def __init__(self, in_shape: int | tuple[int, ...], alpha: float = 1.0) -> None:
-        super().__init__(in_shape)
+    def __init__(
+        self, in_shape: int | tuple[int, ...], alpha: float = 1.0, **torch_options: Any
+    ) -> None:
+        super().__init__(in_shape, **torch_options)
         self.alpha = _exact(alpha, "alpha")
         """The scale of the negative part, an exact ``Rational``."""
 
@@ -412,7 +420,8 @@ class Flatten(_ParameterFree):
     [0, 1]])
     """
 
-    def __init__(self, in_shape: int | tuple[int, ...]) -> None:
+    def __init__(self, in_shape: int | tuple[int, ...], **torch_options: Any) -> None:
+        check_torch_options("Flatten", torch_options, {"start_dim": 1, "end_dim": -1})
         self.in_shape = _dense_in_shape(in_shape)
         self.out_shape = (math.prod(self.in_shape),)
 
@@ -430,7 +439,8 @@ class Identity(_ParameterFree):
     Matrix([[x_1, x_2]])
     """
 
-    def __init__(self, in_shape: int | tuple[int, ...]) -> None:
+    def __init__(self, in_shape: int | tuple[int, ...], **torch_options: Any) -> None:
+        check_torch_options(type(self).__name__, torch_options, {"inplace": False})
         self.in_shape = _dense_in_shape(in_shape)
         self.out_shape = self.in_shape
 

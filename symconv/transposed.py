@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.display import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, as_tuple, check_window, transposed_output_length
 from symconv.layer import Layer
+from symconv.options import check_torch_options
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "TransposedGeometry"]
 
@@ -75,17 +76,19 @@ class _ConvTransposeNd(Layer):
         in_shape: tuple[int, ...],
         out_channels: int,
         kernel_size: int | tuple[int, ...],
-        *,
         stride: int | tuple[int, ...] = 1,
         padding: int | tuple[int, ...] = 0,
         output_padding: int | tuple[int, ...] = 0,
         groups: int = 1,
         bias: bool = True,
         dilation: int | tuple[int, ...] = 1,
+        *,
         weight_name: str = "w",
         bias_name: str = "b",
+        **torch_options: Any,
     ) -> None:
         name = type(self).__name__
+        check_torch_options(name, torch_options, {"padding_mode": "zeros"})
         shape, out_channels, kernel, stride_t, dilation_t, groups = check_window(
             name, self.dims, in_shape, out_channels, kernel_size, stride, dilation, groups
         )

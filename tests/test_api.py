@@ -23,6 +23,7 @@ INTERNAL_MODULES = {
     "symconv.display",
     "symconv.geometry",
     "symconv.notebook",
+    "symconv.options",
     "symconv.plots.entries",
     "symconv.plots.labels",
     "symconv.plots.layout",
@@ -32,6 +33,7 @@ INTERNAL_MODULES = {
     "symconv.plots.style",
     "symconv.symbolic",
     "symconv.symbols",
+    "symconv.torch_modules",
     "symconv.tikz",
 }
 
@@ -43,6 +45,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.conv": {"ConvGeometry", "check_connection_table", "conv_axes", "conv_structure"},
     "symconv.dense": {"dense_structure"},
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
+    "symconv.layer": {"as_numpy"},
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
     "symconv.local": {"local_structure"},
@@ -54,6 +57,7 @@ INTERNAL: dict[str, set[str]] = {
         "PoolGeometry", "describe_pool", "pool_divisors", "pool_geometry", "pool_structure",
     },
     "symconv.receptive": {"AxisField", "analytic_fields", "dependency_sets"},
+    "symconv.residual": {"dependency_pattern"},
     "symconv.spec": {"layer_classes"},
     "symconv.summary": {"SummaryRow"},
     "symconv.transposed": {"TransposedGeometry"},

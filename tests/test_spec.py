@@ -94,7 +94,7 @@ def test_refusal_names_the_offending_part():
 
 
 def test_wrong_arguments_become_a_spec_error():
-    with pytest.raises(sc.SpecError, match="unexpected keyword argument 'strides'"):
+    with pytest.raises(sc.LayerConfigError, match="Conv2d got an unknown keyword strides=2"):
         parse_spec("Conv2d((1, 4, 4), 1, 2, strides=2)")
     with pytest.raises(sc.SpecError, match="missing"):
         parse_spec("Conv2d((1, 4, 4))")
