@@ -99,7 +99,7 @@ def test_tensors_that_require_grad_are_accepted() -> None:
 
 
 def test_a_tensor_numpy_cannot_hold_is_refused_by_name() -> None:
-    with pytest.raises(sc.ShapeMismatchError, match="dtype torch.bfloat16"):
+    with pytest.raises(sc.ShapeMismatchError, match=r"dtype torch\.bfloat16"):
         sc.Dense(2, 1).numeric_matrix(torch.ones(1, 2, dtype=torch.bfloat16))
 
 
