@@ -3,6 +3,13 @@
 Deep-learning "convolution" is cross-correlation: output ``(i, j)`` reads input
 ``(i*s + k*d - p, j*s + l*d - p)`` through weight ``w_{k,l}``. ``flip=True`` gives
 true convolution (SciPy's and MATLAB's convention): the kernel is flipped.
+
+``padding="same"`` with an even kernel pads one more element on one side. By
+default it is the end (PyTorch's split; with ``flip=True`` the output is the full
+convolution cut from index ``m // 2``, as MATLAB's ``conv(..., 'same')`` does);
+``same_split="scipy"`` pads the extra element at the start, which cuts the full
+convolution from ``(m - 1) // 2``, as ``scipy.signal.convolve(..., mode="same")``
+does (and, without ``flip``, as ``scipy.signal.correlate(..., mode="same")``).
 """
 
 from __future__ import annotations
@@ -154,6 +161,7 @@ class _ConvNd(Layer):
         padding_mode: str = "zeros",
         *,
         flip: bool = False,
+        same_split: str = "pytorch",
         connection_table: Any = None,
         weight_name: str = "w",
         bias_name: str = "b",
@@ -172,7 +180,7 @@ class _ConvNd(Layer):
                     f"groups={groups} cannot be combined with a connection_table"
                 )
             table = check_connection_table(connection_table, out_channels, in_channels)
-        pads = resolve_padding(padding, kernel, stride_t, dilation_t)
+        pads = resolve_padding(padding, kernel, stride_t, dilation_t, same_split)
         mode = _check_padding_mode(padding_mode, pads, shape[1:])
         self._padding_arg = padding
         self.geometry = ConvGeometry(
@@ -208,16 +216,22 @@ class _ConvNd(Layer):
             parts.append("connection table")
         if g.flip:
             parts.append("flipped")
+        if self._padding_arg == "same" and g.padding != resolve_padding(
+            "same", g.kernel, g.stride, g.dilation
+        ):
+            parts.append("SciPy's same split")
         return parts
 
 
 class Conv1d(_ConvNd):
     """1-D convolution (cross-correlation) over ``in_shape = (C, L)``.
 
-    Arguments after ``kernel_size`` are keyword-only and mean what they mean in
-    ``torch.nn.Conv1d``; ``flip=True`` flips the kernel (true convolution) and
-    ``connection_table`` is a boolean ``(C_out, C_in)`` array of connected pairs.
-    Its matrix is Toeplitz.
+    Arguments after ``kernel_size`` mean what they mean in ``torch.nn.Conv1d``
+    (positional in its order up to ``padding_mode``); ``flip=True`` flips the
+    kernel (true convolution); ``same_split="scipy"`` puts the extra padding of
+    ``padding="same"`` with an even kernel at the start, as SciPy does (PyTorch
+    and MATLAB put it at the end; see the module notes); ``connection_table`` is a
+    boolean ``(C_out, C_in)`` array of connected pairs. Its matrix is Toeplitz.
 
     Examples
     --------
@@ -228,6 +242,16 @@ class Conv1d(_ConvNd):
     Matrix([
     [w_3, w_2, w_1,   0],
     [  0, w_3, w_2, w_1]])
+    >>> sc.Conv1d((1, 3), 1, 2, 1, "same", bias=False, flip=True).matrix()
+    Matrix([
+    [w_2, w_1,   0],
+    [  0, w_2, w_1],
+    [  0,   0, w_2]])
+    >>> sc.Conv1d((1, 3), 1, 2, 1, "same", bias=False, flip=True, same_split="scipy").matrix()
+    Matrix([
+    [w_1,   0,   0],
+    [w_2, w_1,   0],
+    [  0, w_2, w_1]])
     """
 
     dims = 1
@@ -236,7 +260,7 @@ class Conv1d(_ConvNd):
 class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation) over ``in_shape = (C, H, W)``.
 
-    Arguments after ``kernel_size`` are keyword-only and mean what they mean in
+    Arguments after ``kernel_size`` mean what they mean (positional in its order) in
     ``torch.nn.Conv2d``. Its matrix is doubly block Toeplitz.
 
     Examples
@@ -257,7 +281,7 @@ class Conv2d(_ConvNd):
 class Conv3d(_ConvNd):
     """3-D convolution (cross-correlation) over ``in_shape = (C, D, H, W)``.
 
-    Arguments after ``kernel_size`` are keyword-only and mean what they mean in
+    Arguments after ``kernel_size`` mean what they mean (positional in its order) in
     ``torch.nn.Conv3d``.
 
     Examples

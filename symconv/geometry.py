@@ -16,6 +16,7 @@ from symconv.errors import LayerConfigError
 
 __all__ = [
     "PADDING_MODES",
+    "SAME_SPLITS",
     "as_flag",
     "as_int",
     "as_tuple",
@@ -29,6 +30,9 @@ __all__ = [
 
 PADDING_MODES = ("zeros", "circular", "reflect", "replicate")
 """The padding modes a convolution accepts, as PyTorch names them."""
+
+SAME_SPLITS = ("pytorch", "scipy")
+"""Where ``padding="same"`` puts the odd element of an even kernel: end or start."""
 
 Padding = tuple[tuple[int, int], ...]
 
@@ -167,17 +171,22 @@ def resolve_padding(
     kernel: tuple[int, ...],
     stride: tuple[int, ...],
     dilation: tuple[int, ...],
+    same_split: str = "pytorch",
 ) -> Padding:
     """Turn a padding argument into ``(before, after)`` amounts per spatial axis.
 
     ``"valid"`` pads nothing, ``"same"`` splits ``dilation * (kernel - 1)`` with the
-    extra element at the end (PyTorch's rule; refused for stride > 1 as PyTorch
-    does), ``"full"`` pads ``dilation * (kernel - 1)`` on both sides.
+    extra element at the end (PyTorch's rule, ``same_split="pytorch"``; refused for
+    stride > 1 as PyTorch does) or at the start (``same_split="scipy"``: with a
+    flipped kernel this is ``scipy.signal.convolve(..., mode="same")``), ``"full"``
+    pads ``dilation * (kernel - 1)`` on both sides.
 
     Examples
     --------
     >>> resolve_padding("same", (4,), (1,), (1,))
     ((1, 2),)
+    >>> resolve_padding("same", (4,), (1,), (1,), same_split="scipy")
+    ((2, 1),)
     >>> resolve_padding("full", (3, 2), (1, 1), (1, 2))
     ((2, 2), (2, 2))
     >>> resolve_padding((1, 0), (3, 3), (1, 1), (1, 1))
@@ -188,6 +197,10 @@ def resolve_padding(
     symconv.errors.LayerConfigError: padding='same' is not supported with stride=(2,) ...
     """
     extents = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
+    if same_split not in SAME_SPLITS:
+        raise LayerConfigError(
+            f"same_split={same_split!r} must be one of {', '.join(map(repr, SAME_SPLITS))}"
+        )
     if isinstance(padding, str):
         if padding == "valid":
             return tuple((0, 0) for _ in kernel)
@@ -197,6 +210,8 @@ def resolve_padding(
                     f"padding='same' is not supported with stride={stride} "
                     "(PyTorch refuses it too)"
                 )
+            if same_split == "scipy":
+                return tuple((e - e // 2, e // 2) for e in extents)
             return tuple((e // 2, e - e // 2) for e in extents)
         if padding == "full":
             return tuple((e, e) for e in extents)

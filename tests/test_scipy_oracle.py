@@ -16,6 +16,7 @@ kernel length ``m``):
   cut at ``(m - 1) // 2`` instead: the same for odd kernels, but for even kernels
   symconv's ``"same"`` is theirs shifted by one position, ``ours[i] == theirs[i + 1]``,
   and ours' last output is their ``"full"`` output ``m // 2 + n - 1``.
+  ``same_split="scipy"`` pads the odd element at the start instead: SciPy's cut.
 * For ``n < m`` SciPy swaps the roles of kernel and input in ``"valid"``; symconv
   refuses a kernel larger than its (padded) input.
 """
@@ -121,3 +122,37 @@ def test_conv2d_matches_scipy_signal(
         ours = ours[shift_for_scipy(kernel_shape)]
         theirs = theirs[scipy_same_counterpart(kernel_shape)]
     np.testing.assert_allclose(ours, theirs, atol=1e-12)
+
+
+@given(sizes=kernel_and_length(), seed=seeds, flip=st.booleans())
+def test_scipy_same_split_is_scipy_s_same_mode(sizes: tuple[int, int], seed: int,
+                                                flip: bool) -> None:
+    m, n = sizes
+    rng = rng_from(seed)
+    a, v = rng.standard_normal(m), rng.standard_normal(n)
+    layer = sc.Conv1d((1, n), 1, m, padding="same", flip=flip, bias=False, same_split="scipy")
+    ours = layer.numeric_matrix(a.reshape(1, 1, -1)).toarray()
+    if flip:
+        np.testing.assert_allclose(ours, scipy.linalg.convolution_matrix(a, n, "same"))
+    theirs = (scipy.signal.convolve if flip else scipy.signal.correlate)(v, a, mode="same")
+    np.testing.assert_allclose(ours @ v, theirs, atol=1e-12)
+
+
+@pytest.mark.parametrize("function", ["convolve2d", "correlate", "convolve"])
+@given(sizes=kernel_and_image(), seed=seeds)
+def test_scipy_same_split_in_2d(
+    function: str, sizes: tuple[tuple[int, int], tuple[int, int]], seed: int
+) -> None:
+    kernel_shape, image_shape = sizes
+    rng = rng_from(seed)
+    kernel, image = rng.standard_normal(kernel_shape), rng.standard_normal(image_shape)
+    layer = sc.Conv2d((1, *image_shape), 1, kernel_shape, padding="same", bias=False,
+                      flip="convolve" in function, same_split="scipy")
+    ours = (layer.numeric_matrix(kernel[None, None]) @ image.ravel()).reshape(image_shape)
+    theirs = getattr(scipy.signal, function)(image, kernel, mode="same")
+    np.testing.assert_allclose(ours, theirs, atol=1e-12)
+
+
+def test_same_split_is_checked() -> None:
+    with pytest.raises(sc.LayerConfigError, match="same_split='matlab' must be one of"):
+        sc.Conv1d((1, 4), 1, 2, padding="same", same_split="matlab")
