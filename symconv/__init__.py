@@ -18,6 +18,7 @@ from symconv.exporting import export
 from symconv.from_torch import from_torch
 from symconv.graph import layer_graph
 from symconv.graphfile import read_graph
+from symconv.latex import latex_matrix
 from symconv.layer import Layer
 from symconv.local import LocallyConnected1d, LocallyConnected2d
 from symconv.models import alexnet, lenet5, vgg16
@@ -105,6 +106,7 @@ __all__ = [
     "animate_convolution",
     "export",
     "from_torch",
+    "latex_matrix",
     "layer_graph",
     "lenet5",
     "parse_spec",

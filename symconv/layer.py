@@ -197,6 +197,31 @@ class Layer:
         check_symbolic_size(self.n_in, f"the input of {self.short_repr()}", None)
         return tuple(input_symbols(self.n_in))
 
+    def symbol(self, name: str) -> sympy.Symbol:
+        """The layer's symbol called ``name``: a weight, a bias or an input.
+
+        Symbols carry the assumption ``real=True``, so ``sympy.Symbol(name)``
+        is not equal to them; this finds the one the layer uses.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> conv = sc.Conv2d((1, 4, 4), 1, 2)
+        >>> w = conv.symbol("w_{1,2}")
+        >>> w, w.is_real, w in conv.matrix().free_symbols
+        (w_{1,2}, True, True)
+        >>> conv.symbol("x_16"), conv.symbol("b")
+        (x_16, b)
+        """
+        for table in (self._weight_symbols, self._bias_symbols):
+            found = table.find(name) if isinstance(name, str) else None
+            if found is not None:
+                return found
+        index = name[2:] if isinstance(name, str) and name.startswith("x_") else ""
+        if index.isdigit() and 1 <= int(index) <= self.n_in and index[0] != "0":
+            return input_symbols(1, start=int(index))[0]
+        raise LayerConfigError(f"{name!r} is not a symbol of {self.short_repr()}")
+
     # --- symbolic views -------------------------------------------------------
     def _rows(self, max_entries: int | None) -> dict[int, dict[int, Any]]:
         check_symbolic_size(
@@ -467,6 +492,21 @@ class Layer:
 
     def _repr_latex_(self) -> str:
         return f"$$M = {display.matrix_latex(self)}$$"
+
+    def _latex(self, printer: Any) -> str:
+        """``sympy.latex(layer)``: the summary above the (truncated) matrix."""
+        from symconv.latex import latex_summary
+
+        return latex_summary(self, self._latex_body())
+
+    def _latex_body(self) -> str:
+        from symconv.latex import latex_matrix
+
+        return f"M = {latex_matrix(self)}"
+
+    def _sympystr(self, printer: Any) -> str:
+        """``sympy.sstr(layer)``: the one-line summary."""
+        return repr(self)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self) if cycle else str(self))

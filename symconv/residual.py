@@ -296,6 +296,11 @@ class Residual(Layer):
     def __str__(self) -> str:
         return repr(self)
 
+    def _latex_body(self) -> str:
+        if not self.linear:
+            return r"h = f(x) + x" if self.shortcut is None else r"h = f(x) + P x"
+        return f"M = {sympy.latex(self.matrix())}"
+
     def _repr_latex_(self) -> str:
         return f"$${sympy.latex(self.matrix())}$$" if self.linear else f"$$\\text{{{self!r}}}$$"
 

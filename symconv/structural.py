@@ -157,6 +157,9 @@ class _Nonlinear(_ParameterFree):
     def _repr_latex_(self) -> str:
         return f"$${self.latex_rule}$$"
 
+    def _latex_body(self) -> str:
+        return self.latex_rule
+
 
 class _MaxPoolNd(_Nonlinear):
     dims: ClassVar[int]

@@ -6,6 +6,11 @@ are always 1 (the channel axes of a single-channel layer) are left out, so the
 canonical 2x2 kernel reads ``w_{1,1}, w_{1,2}, w_{2,1}, w_{2,2}``. A single index
 prints without braces (``x_5``); several print inside LaTeX braces
 (``w_{1,2}``), which is also how the name renders in LaTeX.
+
+Every symbol is created with the assumption ``real=True`` (weights, biases and
+inputs of a network are real numbers), so ``sympy.Symbol("w_1")`` without it is a
+*different* symbol: look symbols up with :meth:`symconv.Layer.symbol` (or use
+``layer.parameters`` and ``layer.input_symbols``) rather than re-creating them.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ def symbol_name(base: str, index: Sequence[int]) -> str:
 
 
 class IndexedSymbols(Sequence[sympy.Expr]):
-    """The real SymPy symbols of an array's entries, in C order, created on first use.
+    """The SymPy symbols (``real=True``) of an array's entries, in C order, made on first use.
 
     Axes listed in ``drop`` must have length 1 and are left out of the names;
     entries where ``mask`` is False are the constant 0 (weights a connection table
@@ -72,6 +77,40 @@ class IndexedSymbols(Sequence[sympy.Expr]):
     def __len__(self) -> int:
         return self._size
 
+    def find(self, name: str) -> sympy.Expr | None:
+        """The symbol called ``name``, or ``None`` (parsed, never searched: any size is cheap).
+
+        Examples
+        --------
+        >>> symbols = IndexedSymbols("w", (1, 1, 2, 2), drop=(0, 1))
+        >>> symbols.find("w_{2,1}"), symbols.find("w_{3,1}"), symbols.find("v_1")
+        (w_{2,1}, None, None)
+        """
+        if self._size == 0:
+            return None
+        if not self._kept:
+            digits: list[str] = []
+            if name != self.base:
+                return None
+        else:
+            prefix = self.base + "_"
+            if not name.startswith(prefix):
+                return None
+            rest = name[len(prefix):]
+            braced = rest.startswith("{") and rest.endswith("}")
+            digits = rest[1:-1].split(",") if braced else [rest]
+            if braced != (len(self._kept) > 1):
+                return None
+        if len(digits) != len(self._kept) or not all(d.isdigit() for d in digits):
+            return None
+        position = [0] * len(self.shape)
+        for axis, digit in zip(self._kept, digits, strict=True):
+            position[axis] = int(digit) - 1
+            if not 0 <= position[axis] < self.shape[axis]:
+                return None
+        symbol = self[int(np.ravel_multi_index(position, self.shape))]
+        return symbol if symbol != 0 and str(symbol) == name else None
+
     def name(self, index: int) -> str:
         """The name of entry ``index`` (flat, 0-based)."""
         position = np.unravel_index(index, self.shape)
@@ -98,12 +137,15 @@ class IndexedSymbols(Sequence[sympy.Expr]):
         return symbol
 
 
-def input_symbols(count: int, base: str = "x") -> list[sympy.Symbol]:
-    """The input symbols ``x_1 ... x_n`` of a flattened input.
+def input_symbols(count: int, base: str = "x", *, start: int = 1) -> list[sympy.Symbol]:
+    """The input symbols ``x_1 ... x_n`` of a flattened input (from ``x_start``).
 
     Examples
     --------
     >>> input_symbols(3)
     [x_1, x_2, x_3]
+    >>> input_symbols(1, start=7)
+    [x_7]
     """
-    return [sympy.Symbol(symbol_name(base, (i,)), real=True) for i in range(1, count + 1)]
+    return [sympy.Symbol(symbol_name(base, (i,)), real=True)
+            for i in range(start, start + count)]

@@ -45,6 +45,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.conv": {"ConvGeometry", "check_connection_table", "conv_axes", "conv_structure"},
     "symconv.dense": {"dense_structure"},
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
+    "symconv.latex": {"latex_summary", "latex_text"},
     "symconv.layer": {"as_numpy"},
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
