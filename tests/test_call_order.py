@@ -26,6 +26,22 @@ from strategies import MODES, fewer_examples, layers, rng_from, seeds
 import symconv as sc
 from symconv import conv, dense, local, pooling, structural, transposed
 
+
+@st.composite
+def inference_layers(draw: st.DrawFn) -> sc.Layer:
+    """Batch normalisation, adaptive pooling and dropout of a small drawn shape."""
+    channels = draw(st.integers(1, 3))
+    spatial = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=2)))
+    shape = (channels, *spatial)
+    kind = draw(st.sampled_from(["BatchNorm", "AdaptiveAvgPool", "Dropout"]))
+    if kind == "Dropout":
+        return sc.Dropout(shape, draw(st.floats(0, 1)))
+    if kind == "BatchNorm":
+        cls = sc.BatchNorm1d if len(spatial) == 1 else sc.BatchNorm2d
+        return cls(shape, bias=draw(st.booleans()))
+    cls = sc.AdaptiveAvgPool1d if len(spatial) == 1 else sc.AdaptiveAvgPool2d
+    return cls(shape, tuple(draw(st.integers(1, 7)) for _ in spatial))
+
 STRUCTURE_CACHES = (
     conv.conv_structure, transposed.transposed_structure, pooling.pool_structure,
     local.local_structure, dense.dense_structure, structural.one_to_one_structure,
@@ -188,7 +204,8 @@ def test_core_arrays_are_read_only() -> None:
 
 
 @fewer_examples(25)
-@given(layer=layers(max_dims=2), order=st.permutations(sorted(VIEWS)),
+@given(layer=st.one_of(layers(max_dims=2), inference_layers()),
+       order=st.permutations(sorted(VIEWS)),
        repeats=st.lists(st.sampled_from(sorted(VIEWS)), max_size=3), seed=seeds)
 def test_any_order_of_views_gives_a_fresh_layer_s_results(
     layer: sc.Layer, order: list[str], repeats: list[str], seed: int
@@ -227,3 +244,37 @@ def test_returned_numeric_matrix_owns_its_arrays() -> None:
     for array in (matrix.data, matrix.indices, matrix.indptr):
         assert array.flags.writeable
         assert not np.shares_memory(array, layer.connectivity.in_unit)
+
+
+@fewer_examples(10)
+@given(layer=layers(max_dims=1), order=st.permutations(
+    ["numeric_matrix", "matrix", "forward", "receptive_field"]), seed=seeds)
+def test_residual_views_in_any_order(layer: sc.Layer, order: list[str], seed: int) -> None:
+    """A residual block around a drawn layer (a dense projection when the shapes differ)."""
+    if layer.out_shape != layer.in_shape and len(layer.out_shape) > 1:
+        return  # a flat projection cannot give a multi-axis output
+    shortcut = [] if layer.out_shape == layer.in_shape else [
+        sc.Dense(layer.in_shape, layer.n_out, bias=False)]
+    weights = [numbers_for(part, seed) if part.num_parameters else None
+               for part in [layer, *shortcut]]
+    block = sc.Residual([layer], shortcut, weights=weights)
+    x = rng_from(seed).integers(-3, 4, size=block.in_shape)
+    views: dict[str, Callable[[], Any]] = {
+        "numeric_matrix": lambda: block.numeric_matrix().toarray(),
+        "matrix": block.matrix,
+        "forward": lambda: block.forward(x),
+        "receptive_field": lambda: block.receptive_field(seed % block.n_out),
+    }
+    first = {name: views[name]() for name in order}
+    for name in reversed(order):
+        assert same(views[name](), first[name]), name
+    parts = [*block.branch.layers, *(block.shortcut or [])]
+    values = {}
+    for part, pair in zip(parts, weights, strict=True):
+        if pair is not None:
+            numbers = [*pair[0].ravel()] + ([] if pair[1] is None else [*pair[1].ravel()])
+            values.update(zip(part.parameters, numbers, strict=True))
+    expected = np.array(first["matrix"].xreplace(values).tolist(), dtype=float)
+    np.testing.assert_allclose(first["numeric_matrix"][:, :block.n_in], expected, atol=1e-12)
+    row = np.flatnonzero(expected[seed % block.n_out] != 0)
+    assert set(row.tolist()) <= set(first["receptive_field"])
