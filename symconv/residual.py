@@ -302,5 +302,5 @@ class Residual(Layer):
         return f"M = {sympy.latex(self.matrix())}"
 
     def _repr_latex_(self) -> str:
-        return f"$${sympy.latex(self.matrix())}$$" if self.linear else f"$$\\text{{{self!r}}}$$"
+        return f"$${sympy.latex(self)}$$"
 
