@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -17,9 +18,12 @@ from symconv import display
 from symconv.connectivity import Connectivity, Structure
 from symconv.display import counted
 from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
+from symconv.inputs import ForwardInput, forward_input
+from symconv.names import check_names
 from symconv.symbolic import (
     check_symbolic_size,
     entry_values,
+    forward_column,
     rows_of_entries,
     sparse_matrix_from_rows,
 )
@@ -156,23 +160,40 @@ class Layer:
         >>> sc.Conv1d((1, 3), 1, 2).renamed("u", "c").parameters
         (u_1, u_2, c)
         """
+        weight_name = self.weight_name if weight_name is None else weight_name
+        bias_name = self.bias_name if bias_name is None else bias_name
+        check_names(weight_name, bias_name)
+        return self._with_names(weight_name, bias_name)
+
+    def _with_names(self, weight_name: str, bias_name: str) -> Layer:
+        """A copy with other base names, unchecked (networks add superscripts)."""
         clone = copy.copy(self)
         for key in ("_weight_symbols", "_bias_symbols"):
             clone.__dict__.pop(key, None)
-        clone._set_names(
-            self.weight_name if weight_name is None else weight_name,
-            self.bias_name if bias_name is None else bias_name,
-        )
+        clone.__dict__.update(weight_name=weight_name, bias_name=bias_name)
         return clone
 
     def _set_names(self, weight_name: object, bias_name: object) -> None:
         """Check and set the base names of the weight and bias symbols."""
-        for attribute, name in (("weight_name", weight_name), ("bias_name", bias_name)):
-            if not isinstance(name, str) or not name or name != name.strip():
-                raise LayerConfigError(
-                    f"{attribute}={name!r} must be a non-empty string without outer spaces"
-                )
-            setattr(self, attribute, name)
+        self.weight_name, self.bias_name = check_names(weight_name, bias_name)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Make every subclass's ``__init__`` the only place its attributes are set."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            cls.__init__ = _building(init)  # type: ignore[method-assign]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not self.__dict__.get("_building"):
+            raise AttributeError(
+                f"cannot set {name}={value!r}: {type(self).__name__} layers are immutable; "
+                "build a new layer instead"
+            )
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete {name}: {type(self).__name__} layers are immutable")
 
     @cached_property
     def input_symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -210,8 +231,10 @@ class Layer:
     ) -> sympy.Matrix:
         """The output ``M x + b`` as a column of SymPy expressions.
 
-        ``x`` defaults to :attr:`input_symbols`; it may hold numbers or expressions,
-        flattened in C order.
+        ``x`` defaults to :attr:`input_symbols`; it may be a sequence, array or
+        tensor of numbers or SymPy expressions, flattened in C order. Numbers keep
+        their kind: ints and fractions stay exact, floats give ``Float``
+        coefficients (computed with NumPy). Strings are refused, never evaluated.
 
         Examples
         --------
@@ -220,20 +243,20 @@ class Layer:
         Matrix([
         [b + w_1*x_1 + w_2*x_2],
         [b + w_1*x_2 + w_2*x_3]])
+        >>> sc.Conv1d((1, 3), 1, 2, bias=False).forward([1, 0.5, 2])
+        Matrix([
+        [1.0*w_1 + 0.5*w_2],
+        [0.5*w_1 + 2.0*w_2]])
         """
-        values = None if x is None else tuple(sympy.sympify(v) for v in
-                                              _flat_input(x, self.n_in))
-        rows = self._rows(max_entries)  # refuses an oversized build before making symbols
-        if values is None:
-            values = self.input_symbols
+        given = None if x is None else forward_input(x, self.n_in)
+        check_symbolic_size(self.structure.num_connections, self.short_repr(), max_entries)
+        if given is None:
+            symbols = np.empty(self.n_in, dtype=object)
+            symbols[:] = self.input_symbols
+            given = ForwardInput(symbols, "symbolic")
         bias_index = self.structure.bias_index()
-        out = []
-        for r in range(self.n_out):
-            terms = [v * values[c] for c, v in rows.get(r, {}).items()]
-            if bias_index is not None:
-                terms.append(self._bias_symbols[bias_index[r]])
-            out.append(sympy.Add(*terms))
-        return sympy.Matrix(out)
+        bias = None if bias_index is None else [self._bias_symbols[i] for i in bias_index.tolist()]
+        return forward_column(self.connectivity, self._weight_symbols, given, bias)
 
     # --- numeric view ---------------------------------------------------------
     def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
@@ -434,11 +457,19 @@ class Layer:
         return mimebundle(self, include=include, exclude=exclude)
 
 
-def _flat_input(x: Sequence[Any], n_in: int) -> list[Any]:
-    values = list(np.asarray(x, dtype=object).ravel())
-    if len(values) != n_in:
-        raise ShapeMismatchError(f"x has {len(values)} entries; the layer reads {n_in}")
-    return values
+def _building(init: Callable[..., None]) -> Callable[..., None]:
+    """``init`` run with the layer open for writing (nested ``super().__init__`` too)."""
+
+    @functools.wraps(init)
+    def wrapped(self: Layer, *args: Any, **kwargs: Any) -> None:
+        depth = self.__dict__.get("_building", 0)
+        self.__dict__["_building"] = depth + 1
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            self.__dict__["_building"] = depth
+
+    return wrapped
 
 
 def _checked_array(value: Any, shape: tuple[int, ...], name: str, layer: str) -> np.ndarray:

@@ -63,9 +63,9 @@ def _distinct_names(layers: Sequence[Layer]) -> list[Layer]:
         clash = [name for name in _names(layer) if used[name] > 1]
         if clash:
             suffix = f"^{{({position})}}"
-            layer = layer.renamed(
-                layer.weight_name + suffix if layer.weight_name in clash else None,
-                layer.bias_name + suffix if layer.bias_name in clash else None,
+            layer = layer._with_names(
+                layer.weight_name + suffix if layer.weight_name in clash else layer.weight_name,
+                layer.bias_name + suffix if layer.bias_name in clash else layer.bias_name,
             )
         renamed.append(layer)
     return renamed

@@ -34,7 +34,8 @@ import sympy
 from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
 from symconv.dense import _dense_in_shape
 from symconv.errors import NotLinearError
-from symconv.layer import Layer, _flat_input
+from symconv.inputs import forward_input
+from symconv.layer import Layer
 from symconv.pooling import describe_pool, pool_geometry, pool_structure
 from symconv.symbolic import check_symbolic_size
 
@@ -132,9 +133,7 @@ class _Nonlinear(_ParameterFree):
         >>> sc.ReLU(2).forward([-3, 5]).T
         Matrix([[0, 5]])
         """
-        values = self.input_symbols if x is None else tuple(
-            sympy.sympify(v) for v in _flat_input(x, self.n_in)
-        )
+        values = self.input_symbols if x is None else forward_input(x, self.n_in).as_sympy()
         check_symbolic_size(self.num_connections, self.short_repr(), max_entries)
         conn = self.connectivity
         bounds = np.searchsorted(conn.out_unit, np.arange(self.n_out + 1)).tolist()

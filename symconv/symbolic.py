@@ -19,12 +19,14 @@ import sympy
 
 from symconv.connectivity import Connectivity
 from symconv.errors import SizeLimitError
+from symconv.inputs import ForwardInput
 
 __all__ = [
     "BYTES_PER_ENTRY",
     "MAX_SYMBOLIC_ENTRIES",
     "check_symbolic_size",
     "entry_values",
+    "forward_column",
     "gc_paused",
     "public_sparse_matrix",
     "rows_of_entries",
@@ -199,3 +201,70 @@ def public_sparse_matrix(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMa
     """
     flat = {(r, c): v for r, row in rows.items() for c, v in row.items()}
     return sympy.SparseMatrix(n_rows, n_cols, flat)
+
+
+def forward_column(
+    conn: Connectivity,
+    weights: Sequence[sympy.Expr],
+    x: ForwardInput,
+    bias: Sequence[sympy.Expr] | None,
+) -> sympy.Matrix:
+    """The column ``M x + b`` of a layer with symbolic weights and input ``x``.
+
+    Numeric inputs take the numeric road: the coefficient of every weight in
+    every output is summed with NumPy (floats) or exactly (ints and fractions),
+    and only the final terms become SymPy objects. ``bias`` holds each output's
+    bias symbol, or is ``None``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> from symconv.inputs import forward_input
+    >>> layer = sc.Conv1d((1, 3), 1, 2, bias=False)
+    >>> forward_column(layer.connectivity, layer.parameters, forward_input([1, 2, 4], 3), None)
+    Matrix([
+    [  w_1 + 2*w_2],
+    [2*w_1 + 4*w_2]])
+    """
+    if x.kind == "symbolic":
+        rows = rows_of_entries(conn, entry_values(conn, weights))
+        out = [[v * x.values[c] for c, v in rows.get(r, {}).items()] for r in range(conn.n_out)]
+    else:
+        out = _numeric_terms(conn, weights, x)
+    if bias is not None:
+        for terms, b in zip(out, bias, strict=True):
+            terms.append(b)
+    return sympy.Matrix([sympy.Add(*terms) for terms in out])
+
+
+def _numeric_terms(
+    conn: Connectivity, weights: Sequence[sympy.Expr], x: ForwardInput
+) -> list[list[Any]]:
+    """Per output, the terms ``coefficient * weight`` for a numeric input."""
+    out: list[list[Any]] = [[] for _ in range(conn.n_out)]
+    if len(conn) == 0:
+        return out
+    param = np.where(conn.param < 0, len(weights), conn.param)
+    values = x.values[conn.in_unit]
+    if conn.divisor is not None:
+        values = values / (conn.divisor if x.kind == "float" else conn.divisor.astype(object))
+    order = np.lexsort((param, conn.out_unit))
+    rows, params = conn.out_unit[order], param[order]
+    starts = np.flatnonzero(np.diff(rows) | np.diff(params)) + 1
+    starts = np.concatenate([[0], starts])
+    sums = np.add.reduceat(values[order], starts).tolist()
+    symbols: dict[int, Any] = {len(weights): sympy.S.One}
+    number = sympy.Float if x.kind == "float" else _rational
+    for r, p, coefficient in zip(rows[starts].tolist(), params[starts].tolist(), sums,
+                                 strict=True):
+        if coefficient == 0:
+            continue
+        symbol = symbols.get(p)
+        if symbol is None:
+            symbol = symbols[p] = weights[p]
+        out[r].append(number(coefficient) * symbol)
+    return out
+
+
+def _rational(value: Any) -> sympy.Rational:
+    return sympy.Rational(value.numerator, value.denominator)

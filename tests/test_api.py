@@ -22,6 +22,8 @@ INTERNAL_MODULES = {
     "symconv.connectivity",
     "symconv.display",
     "symconv.geometry",
+    "symconv.inputs",
+    "symconv.names",
     "symconv.notebook",
     "symconv.plots.entries",
     "symconv.plots.labels",
