@@ -35,12 +35,13 @@ from symconv.receptive import ReceptiveField, trace_receptive_field
 from symconv.spec import parse_spec
 from symconv.structural import Flatten, Identity, MaxPool1d, MaxPool2d, ReLU, Sigmoid, Tanh
 from symconv.summary import Summary
-from symconv.symbolic import MAX_SYMBOLIC_ENTRIES
+from symconv.symbolic import MAX_NUMERIC_ENTRIES, MAX_SYMBOLIC_ENTRIES
 from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_NUMERIC_ENTRIES",
     "MAX_SYMBOLIC_ENTRIES",
     "AvgPool1d",
     "AvgPool2d",

@@ -8,12 +8,18 @@ true convolution (SciPy's and MATLAB's convention): the kernel is flipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 
-from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import (
+    AxisMap,
+    BiasSharing,
+    ChannelPairs,
+    Structure,
+    Weighting,
+    shared_while_used,
+)
 from symconv.display import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import (
@@ -82,7 +88,7 @@ def conv_axes(geometry: ConvGeometry) -> tuple[AxisMap, ...]:
     )
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def conv_structure(geometry: ConvGeometry) -> Structure:
     """The factored connectivity of a convolution (cached on its geometry)."""
     return Structure(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from functools import lru_cache
 
-from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, as_int
 from symconv.layer import Layer
@@ -14,7 +13,7 @@ from symconv.layer import Layer
 __all__ = ["Dense", "dense_structure"]
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def dense_structure(in_features: int, out_features: int, bias: bool) -> Structure:
     """A dense layer is a convolution with no spatial axes and one channel per unit."""
     return Structure(

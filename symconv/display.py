@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sympy
 
 from symconv.symbolic import entry_values, rows_of_entries
@@ -57,8 +56,8 @@ def visible_window(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_C
     """
     rows = _shown(layer.n_out, max_rows)
     cols = _shown(layer.n_in, max_cols)
-    conn = layer.structure.select([r for r in rows if r is not None])
-    conn = conn.where(np.isin(conn.in_unit, [c for c in cols if c is not None]))
+    conn = layer.structure.select([r for r in rows if r is not None],
+                                  [c for c in cols if c is not None])
     return rows, cols, rows_of_entries(conn, entry_values(conn, layer._weight_symbols))
 
 

@@ -17,10 +17,11 @@ import sympy
 from symconv import display
 from symconv.connectivity import Connectivity, Structure
 from symconv.display import counted
-from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
+from symconv.errors import ShapeMismatchError, UnitIndexError
 from symconv.inputs import ForwardInput, forward_input
 from symconv.names import check_names
 from symconv.symbolic import (
+    check_numeric_size,
     check_symbolic_size,
     entry_values,
     forward_column,
@@ -132,8 +133,7 @@ class Layer:
         """
         if self.weight_shape is None:
             return None
-        check_symbolic_size(len(self._weight_symbols), f"the weight of {self.short_repr()}",
-                            None)
+        self._check_symbols(len(self._weight_symbols), "weight")
         return sympy.ImmutableDenseNDimArray(list(self._weight_symbols), self.weight_shape)
 
     @property
@@ -141,13 +141,13 @@ class Layer:
         """The bias symbols as a ``sympy.Array`` (``None`` without bias)."""
         if self.bias_shape is None:
             return None
+        self._check_symbols(len(self._bias_symbols), "bias")
         return sympy.ImmutableDenseNDimArray(list(self._bias_symbols), self.bias_shape)
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
         """Every distinct trainable symbol: weights in C order, then biases."""
-        check_symbolic_size(len(self._weight_symbols), f"the weight of {self.short_repr()}",
-                            None)
+        self._check_symbols(len(self._weight_symbols) + len(self._bias_symbols), "parameters")
         weights = [s for s in self._weight_symbols if s != 0]
         return (*weights, *self._bias_symbols)
 
@@ -198,14 +198,21 @@ class Layer:
     @cached_property
     def input_symbols(self) -> tuple[sympy.Symbol, ...]:
         """The input symbols ``x_1 ... x_n`` in flattened (C) order."""
-        check_symbolic_size(self.n_in, f"the input of {self.short_repr()}", None)
+        self._check_symbols(self.n_in, "input")
         return tuple(input_symbols(self.n_in))
 
+    def _check_symbols(self, count: int, what: str) -> None:
+        check_symbolic_size(count, f"the {what} of {self.short_repr()}", None, symbols=count)
+
     # --- symbolic views -------------------------------------------------------
+    def _check_build(self, max_entries: int | None, extra_symbols: int = 0) -> None:
+        """Refuse a build of every connection, counting the weight symbols it makes."""
+        connections = self.structure.num_connections
+        symbols = min(connections, self.num_weight_parameters) + extra_symbols
+        check_symbolic_size(connections, self.short_repr(), max_entries, symbols)
+
     def _rows(self, max_entries: int | None) -> dict[int, dict[int, Any]]:
-        check_symbolic_size(
-            self.structure.num_connections, self.short_repr(), max_entries
-        )
+        self._check_build(max_entries)
         conn = self.connectivity
         return rows_of_entries(conn, entry_values(conn, self._weight_symbols))
 
@@ -249,7 +256,7 @@ class Layer:
         [0.5*w_1 + 2.0*w_2]])
         """
         given = None if x is None else forward_input(x, self.n_in)
-        check_symbolic_size(self.structure.num_connections, self.short_repr(), max_entries)
+        self._check_build(max_entries, self.n_in if given is None else 0)
         if given is None:
             symbols = np.empty(self.n_in, dtype=object)
             symbols[:] = self.input_symbols
@@ -259,13 +266,17 @@ class Layer:
         return forward_column(self.connectivity, self._weight_symbols, given, bias)
 
     # --- numeric view ---------------------------------------------------------
-    def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
+    def numeric_matrix(
+        self, weight: Any = None, bias: Any = None, *, max_entries: int | None = None
+    ) -> scipy.sparse.csr_array:
         """The matrix with numbers, built straight from the connectivity arrays.
 
         ``weight`` (and ``bias``) are arrays in the layout of :attr:`weight` (and
         :attr:`bias`). Without ``bias`` the result is ``M``, of shape
         ``(n_out, n_in)``. With ``bias`` it is the affine form ``[M | b]`` of shape
         ``(n_out, n_in + 1)``, which maps ``x`` with a 1 appended to ``M x + b``.
+        Refused with :class:`~symconv.SizeLimitError` beyond ``max_entries``
+        connections (default :data:`symconv.MAX_NUMERIC_ENTRIES`).
 
         Examples
         --------
@@ -279,6 +290,7 @@ class Layer:
         >>> layer.numeric_matrix([[[1.0, -1.0]]], bias=[5.0]) @ np.array([1, 2, 4, 8, 1])
         array([4., 3., 1.])
         """
+        check_numeric_size(self.structure.num_connections, self.short_repr(), max_entries)
         flat = self._numeric_weight(weight)
         conn = self.connectivity
         values = np.concatenate([flat, [1.0]])[conn.param]

@@ -11,12 +11,18 @@ adds one trainable bias per channel.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar
 
 import numpy as np
 
-from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import (
+    AxisMap,
+    BiasSharing,
+    ChannelPairs,
+    Structure,
+    Weighting,
+    shared_while_used,
+)
 from symconv.display import describe_window
 from symconv.geometry import as_flag, as_tuple, check_in_shape, pool_output_length
 from symconv.layer import Layer
@@ -117,7 +123,7 @@ def pool_divisors(
     return np.minimum(end, length) - np.maximum(start, 0)
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def pool_structure(
     geometry: PoolGeometry, weighting: Weighting, *, bias: bool = False, average: bool = False
 ) -> Structure:

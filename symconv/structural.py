@@ -24,14 +24,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse
 import sympy
 
-from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
+from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.dense import _dense_in_shape
 from symconv.errors import NotLinearError
 from symconv.inputs import forward_input
@@ -50,7 +49,7 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def one_to_one_structure(shape: tuple[int, ...]) -> Structure:
     """Each unit of ``shape`` feeds the unit at the same place (cached on the shape).
 
@@ -107,7 +106,9 @@ class _Nonlinear(_ParameterFree):
         """
         raise self._not_linear()
 
-    def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
+    def numeric_matrix(
+        self, weight: Any = None, bias: Any = None, *, max_entries: int | None = None
+    ) -> scipy.sparse.csr_array:
         """Refused with :class:`~symconv.NotLinearError`: the layer has no matrix.
 
         Examples

@@ -234,7 +234,8 @@ def test_non_linear_network_has_no_matrix() -> None:
 
 def test_matrix_size_is_checked_before_symbolic_work() -> None:
     net = sc.Sequential.build((1, 32, 32), (sc.Conv2d, 1, 5), (sc.Conv2d, 1, 5))
-    with pytest.raises(sc.SizeLimitError, match="product of 2 layers"):
+    # each of the 24x24 outputs multiplies 25 first-layer entries by 25 weights each
+    with pytest.raises(sc.SizeLimitError, match=f"product of layers 1 to 2 .* {24**2 * 25**2:,} "):
         net.matrix(max_entries=20_000)
 
 
