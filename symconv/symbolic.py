@@ -123,11 +123,14 @@ def check_limit(limit: object, name: str) -> int:
     ...
     symconv.errors.SymconvError: max_entries=nan must be a whole number >= 0
     """
-    if isinstance(limit, numbers.Integral) and not isinstance(limit, bool) and limit >= 0:
-        return int(limit)
-    if (isinstance(limit, numbers.Real) and not isinstance(limit, bool)
-            and math.isfinite(limit) and limit >= 0 and float(limit).is_integer()):
-        return int(limit)
+    if isinstance(limit, numbers.Real) and not isinstance(limit, bool | np.bool_):
+        if isinstance(limit, numbers.Integral):
+            number: float | int = int(limit)
+        else:
+            number = float(limit)
+            number = int(number) if math.isfinite(number) and number.is_integer() else -1
+        if number >= 0:
+            return int(number)
     raise SymconvError(f"{name}={limit!r} must be a whole number >= 0")
 
 
