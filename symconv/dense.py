@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.errors import LayerConfigError
-from symconv.geometry import as_flag, as_int
+from symconv.geometry import as_flag, as_int, check_shape
 from symconv.layer import Layer
 
 __all__ = ["Dense", "dense_structure"]
@@ -25,14 +25,8 @@ def dense_structure(in_features: int, out_features: int, bias: bool) -> Structur
 def _dense_in_shape(value: object) -> tuple[int, ...]:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return (as_int(value, "in_features"),)
-    if (
-        isinstance(value, Sequence)
-        and not isinstance(value, str)
-        and len(value) > 0
-        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) > 0
-                for v in value)
-    ):
-        return tuple(int(v) for v in value)
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray) and value:
+        return check_shape(value, "in_shape")
     raise LayerConfigError(
         f"in_shape={value!r} must be a positive int or a tuple of positive ints"
     )

@@ -393,7 +393,7 @@ class Layer:
         if (
             isinstance(unit, Sequence)
             and len(unit) == len(self.out_shape)
-            and all(isinstance(i, numbers.Integral) and 0 <= i < n
+            and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and 0 <= i < n
                     for i, n in zip(unit, self.out_shape, strict=True))
         ):
             return int(np.ravel_multi_index(tuple(int(i) for i in unit), self.out_shape))
