@@ -432,8 +432,8 @@ class Structure:
     weighting
         How each connection picks its weight (:class:`Weighting`).
     divisors
-        For :attr:`Weighting.FIXED`, one array per axis giving each output
-        position's divisor; a unit's divisor is their product.
+        For :attr:`Weighting.FIXED`, one callable per axis giving the divisors
+        of an array of output positions; a unit's divisor is their product.
     bias
         How output units share biases, or ``None`` for no bias.
 
@@ -451,7 +451,7 @@ class Structure:
     channels: ChannelPairs
     kernel: tuple[int, ...]
     weighting: Weighting
-    divisors: tuple[Index, ...] | None = None
+    divisors: tuple[Callable[[Index], Index], ...] | None = None
     bias: BiasSharing | None = None
 
     @property
@@ -558,8 +558,9 @@ class Structure:
     def _spatial_divisor(self) -> Index:
         assert self.divisors is not None
         divisor = np.ones(1, dtype=np.int64)
-        for per_axis in self.divisors:
-            divisor = (divisor[:, None] * per_axis[None, :]).ravel()
+        for per_axis, axis in zip(self.divisors, self.axes, strict=True):
+            values = per_axis(np.arange(axis.out_len, dtype=np.int64))
+            divisor = (divisor[:, None] * values[None, :]).ravel()
         return divisor
 
     def unravel_output(self, unit: int) -> tuple[int, tuple[int, ...]]:
@@ -592,7 +593,8 @@ class Structure:
         ).ravel()
         divisor = None
         if self.divisors is not None:
-            value = math.prod(int(d[p]) for d, p in zip(self.divisors, position, strict=True))
+            value = math.prod(int(d(np.array([p]))[0])
+                              for d, p in zip(self.divisors, position, strict=True))
             divisor = np.full(len(in_unit), value, dtype=np.int64)
         return in_unit, param, divisor
 

@@ -111,13 +111,19 @@ def check_connection_table(
     ...
     symconv.errors.LayerConfigError: connection_table has shape (1, 2); it must be ...
     """
-    array = np.asarray(table)
+    try:
+        array = np.asarray(table)
+    except ValueError:
+        raise LayerConfigError(
+            "connection_table is ragged; it must be a boolean array of shape "
+            f"(out_channels, in_channels) = {(out_channels, in_channels)}"
+        ) from None
     if array.shape != (out_channels, in_channels):
         raise LayerConfigError(
             f"connection_table has shape {array.shape}; it must be "
             f"(out_channels, in_channels) = {(out_channels, in_channels)}"
         )
-    if array.dtype != bool and not np.isin(array, (0, 1)).all():
+    if array.dtype.kind not in "biu" or (array.dtype != bool and not np.isin(array, (0, 1)).all()):
         raise LayerConfigError("connection_table must hold booleans (or 0 and 1)")
     return tuple(tuple(bool(v) for v in row) for row in array.tolist())
 

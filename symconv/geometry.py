@@ -163,14 +163,18 @@ def check_shape(shape: Sequence[object], name: str) -> tuple[int, ...]:
     ...
     symconv.errors.LayerConfigError: in_shape=(3, <an integer of 41 digits>) must hold ...
     """
+    checked = []
     for item in shape:
-        if (isinstance(item, bool) or not isinstance(item, numbers.Integral)
-                or not 1 <= item <= MAX_EXTENT):
-            raise LayerConfigError(
-                f"{name}={_shown(tuple(shape))} must hold positive integers "
-                f"of at most {MAX_EXTENT:,}"
-            )
-    return tuple(int(item) for item in shape)
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral):
+            checked.append(0)
+        else:
+            checked.append(int(item))
+    if not all(1 <= item <= MAX_EXTENT for item in checked):
+        raise LayerConfigError(
+            f"{name}={_shown(tuple(shape))} must hold positive integers "
+            f"of at most {MAX_EXTENT:,}"
+        )
+    return tuple(checked)
 
 
 def check_window(

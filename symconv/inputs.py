@@ -22,7 +22,7 @@ import sympy
 
 from symconv.errors import ShapeMismatchError, SymconvError
 
-__all__ = ["ForwardInput", "forward_input"]
+__all__ = ["ForwardInput", "forward_input", "numeric_array"]
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,8 @@ def _array(x: Any) -> np.ndarray:
             f"x={_shown(x)} is text; pass numbers or SymPy expressions "
             "(strings are never evaluated)"
         )
-    if hasattr(x, "detach") and callable(x.detach):  # a tensor, duck-typed
-        tensor = x.detach().cpu()
-        try:
-            return np.asarray(tensor.numpy())
-        except (TypeError, RuntimeError):  # bfloat16 and other types NumPy lacks
-            return np.asarray(tensor.double().numpy())
+    if hasattr(x, "detach") and callable(x.detach):
+        return numeric_array(x)
     if np.ma.isMaskedArray(x):
         if np.ma.getmaskarray(x).any():
             raise SymconvError(
@@ -79,6 +75,25 @@ def _array(x: Any) -> np.ndarray:
         raise ShapeMismatchError(
             f"x={_shown(x)} is ragged; it must be a flat sequence or a regular array"
         ) from None
+
+
+def numeric_array(value: Any) -> np.ndarray:
+    """``value`` as a NumPy array; tensors (``.detach()``) of any dtype become float64.
+
+    Raises ``ValueError`` for a ragged nesting of lists.
+
+    Examples
+    --------
+    >>> numeric_array([[1, 2], [3, 4]]).shape
+    (2, 2)
+    """
+    if hasattr(value, "detach") and callable(value.detach):  # a tensor, duck-typed
+        tensor = value.detach().cpu()
+        try:
+            return np.asarray(tensor.numpy())
+        except (TypeError, RuntimeError):  # bfloat16 and other types NumPy lacks
+            return np.asarray(tensor.double().numpy())
+    return np.asarray(value)
 
 
 def _entry(value: Any, index: int) -> sympy.Expr | int | Fraction | float:
@@ -121,6 +136,8 @@ def forward_input(x: Any, n_in: int) -> ForwardInput:
     symconv.errors.SymconvError: x[0]="__import__('os')" is not a number or a SymPy expression
     """
     array = _array(x)
+    if array.ndim == 0 and array.dtype == object:
+        _entry(array.item(), 0)  # name a value that is neither a number nor a sequence
     if array.size != n_in:
         raise ShapeMismatchError(f"x has {array.size} entries; the layer reads {n_in}")
     flat = array.reshape(-1)

@@ -18,7 +18,7 @@ from symconv import display
 from symconv.connectivity import Connectivity, Structure
 from symconv.display import counted
 from symconv.errors import ShapeMismatchError, UnitIndexError
-from symconv.inputs import ForwardInput, forward_input
+from symconv.inputs import ForwardInput, forward_input, numeric_array
 from symconv.names import check_names
 from symconv.symbolic import (
     check_numeric_size,
@@ -485,7 +485,10 @@ def _building(init: Callable[..., None]) -> Callable[..., None]:
 
 
 def _checked_array(value: Any, shape: tuple[int, ...], name: str, layer: str) -> np.ndarray:
-    array = np.asarray(value)
+    try:
+        array = numeric_array(value)
+    except ValueError:
+        raise ShapeMismatchError(f"{name} is ragged; {layer} expects shape {shape}") from None
     if array.dtype.kind not in "biufc":
         raise ShapeMismatchError(f"{name} must be numeric; got dtype {array.dtype}")
     if array.shape != shape:
