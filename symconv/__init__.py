@@ -51,7 +51,7 @@ from symconv.structural import (
     Tanh,
 )
 from symconv.summary import Summary
-from symconv.symbolic import MAX_SYMBOLIC_ENTRIES
+from symconv.symbolic import MAX_NUMERIC_ENTRIES, MAX_SYMBOLIC_ENTRIES
 from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 __version__ = "0.1.0"
@@ -59,6 +59,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ELU",
     "GELU",
+    "MAX_NUMERIC_ENTRIES",
     "MAX_SYMBOLIC_ENTRIES",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",

@@ -36,7 +36,7 @@ def adaptive_axis(in_len: int, out_len: int) -> tuple[AxisMap, np.ndarray]:
     sizes = end - start
     out_pos = np.repeat(i, sizes)
     tap = np.arange(len(out_pos), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return AxisMap(out_pos, tap, start[out_pos] + tap, out_len, in_len), sizes
+    return AxisMap.from_arrays(out_pos, tap, start[out_pos] + tap, out_len, in_len), sizes
 
 
 class _AdaptiveAvgPoolNd(Layer):
@@ -70,7 +70,7 @@ class _AdaptiveAvgPoolNd(Layer):
         return Structure(
             tuple(axis for axis, _ in windows), ChannelPairs(channels, channels, groups=channels),
             tuple(int(sizes.max()) for _, sizes in windows), Weighting.FIXED,
-            divisors=tuple(sizes for _, sizes in windows),
+            divisors=tuple(sizes.take for _, sizes in windows),
         )
 
     def _describe(self) -> list[str]:

@@ -17,9 +17,12 @@ flattened in C order.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
@@ -33,9 +36,48 @@ __all__ = [
     "Structure",
     "Weighting",
     "frozen",
+    "shared_while_used",
+    "window_count",
 ]
 
 Index = np.ndarray
+
+
+def shared_while_used(
+    builder: Callable[..., Structure],
+) -> Callable[..., Structure]:
+    """Cache a structure builder for as long as some layer still holds its result.
+
+    Layers with the same geometry share one :class:`Structure` (and the arrays it
+    builds), but the cache keeps nothing alive: once the last layer using a
+    structure is gone, its memory is freed.
+
+    Examples
+    --------
+    >>> @shared_while_used
+    ... def build(n):
+    ...     return Structure((), ChannelPairs(n, n), (), Weighting.TIED)
+    >>> first = build(3)
+    >>> first is build(3), len(build.cache)
+    (True, 1)
+    >>> del first
+    >>> len(build.cache)
+    0
+    """
+    cache: weakref.WeakValueDictionary[Hashable, Structure] = weakref.WeakValueDictionary()
+    lock = threading.Lock()
+
+    @functools.wraps(builder)
+    def cached(*args: Hashable, **kwargs: Hashable) -> Structure:
+        key = (args, tuple(sorted(kwargs.items())))
+        with lock:
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = builder(*args, **kwargs)
+        return found
+
+    cached.cache = cache  # type: ignore[attr-defined]
+    return cached
 
 
 class Weighting(Enum):
@@ -81,6 +123,72 @@ def _position_tap_grid(length: int, kernel: int) -> tuple[Index, Index]:
     return position, np.tile(np.arange(kernel, dtype=np.int64), length)
 
 
+_CHUNK = 1 << 20
+
+
+def window_count(
+    positions: int, kernel: int, stride: int, dilation: int, pad: int, length: int
+) -> int:
+    """How many ``(p, t)`` with ``0 <= p*stride + t*dilation - pad < length``.
+
+    ``p`` runs over ``range(positions)`` and ``t`` over ``range(kernel)``. The
+    count is taken along the shorter of the two ranges, in bounded chunks, so a
+    long axis with a small kernel costs microseconds.
+
+    Examples
+    --------
+    >>> window_count(4, 3, 1, 1, 1, 4)  # a length-4 axis, kernel 3, padding 1
+    10
+    >>> window_count(10**9, 3, 1, 1, 0, 10**9 + 2)
+    3000000000
+    """
+    if kernel > positions:  # count along positions: swap the roles of the two ranges
+        positions, kernel, stride, dilation = kernel, positions, dilation, stride
+    total = 0
+    for first in range(0, kernel, _CHUNK):
+        t = np.arange(first, min(kernel, first + _CHUNK), dtype=np.int64)
+        offset = t * dilation - pad
+        low = np.maximum(0, -(offset // stride))  # ceil(-offset / stride)
+        high = np.minimum(positions - 1, (length - 1 - offset) // stride)
+        total += int(np.maximum(high - low + 1, 0).sum())
+    return total
+
+
+def _convolution_arrays(
+    in_len: int, out_len: int, kernel: int, stride: int, dilation: int, pad_before: int,
+    mode: str, flip: bool,
+) -> tuple[Index, Index, Index]:
+    out_pos, tap = _position_tap_grid(out_len, kernel)
+    in_pos = out_pos * stride + tap * dilation - pad_before
+    if mode == "zeros":
+        keep = (in_pos >= 0) & (in_pos < in_len)
+        out_pos, tap, in_pos = out_pos[keep], tap[keep], in_pos[keep]
+    elif mode == "circular":
+        in_pos = in_pos % in_len
+    elif mode == "reflect":
+        in_pos = np.abs(in_pos)
+        in_pos = np.where(in_pos >= in_len, 2 * (in_len - 1) - in_pos, in_pos)
+    else:  # replicate
+        in_pos = np.clip(in_pos, 0, in_len - 1)
+    if flip:
+        tap = kernel - 1 - tap
+    return out_pos, tap, in_pos
+
+
+def _transposed_arrays(
+    in_len: int, out_len: int, kernel: int, stride: int, dilation: int, padding: int
+) -> tuple[Index, Index, Index]:
+    in_pos, tap = _position_tap_grid(in_len, kernel)
+    out_pos = in_pos * stride + tap * dilation - padding
+    keep = (out_pos >= 0) & (out_pos < out_len)
+    order = np.argsort(out_pos[keep], kind="stable")
+    return out_pos[keep][order], tap[keep][order], in_pos[keep][order]
+
+
+def _given(arrays: tuple[Index, Index, Index]) -> tuple[Index, Index, Index]:
+    return arrays
+
+
 @dataclass(frozen=True, eq=False)
 class AxisMap:
     """The connections of one spatial axis, as three equal-length arrays.
@@ -89,6 +197,10 @@ class AxisMap:
     ``in_pos[n]`` through kernel tap ``tap[n]``. Entries are sorted by output
     position. Folded padding modes may map two taps of one output to the same
     input position; those connections add up in one matrix entry.
+
+    The arrays are made on first use by ``make`` (a picklable callable); the
+    counts are closed forms where ``counts`` gives them, so a long axis is
+    counted without building anything.
 
     Examples
     --------
@@ -100,16 +212,22 @@ class AxisMap:
     [1, 0, 1, 0, 1, 2, 1, 2, 1]
     >>> folded.num_pairs
     7
+    >>> AxisMap.convolution(10**9, 10**9 - 2, 3, 1, 1, 0).num_pairs
+    2999999994
     """
 
-    out_pos: Index
-    tap: Index
-    in_pos: Index
     out_len: int
     in_len: int
+    make: Callable[[], tuple[Index, Index, Index]] = field(repr=False)
+    counts: tuple[int, int] | None = None
+    """``(entries, distinct pairs)`` in closed form, or ``None`` to count the arrays."""
 
-    def __post_init__(self) -> None:
-        frozen(self.out_pos, self.tap, self.in_pos)
+    @classmethod
+    def from_arrays(
+        cls, out_pos: Index, tap: Index, in_pos: Index, out_len: int, in_len: int
+    ) -> AxisMap:
+        """An axis map holding the given arrays."""
+        return cls(out_len, in_len, functools.partial(_given, (out_pos, tap, in_pos)))
 
     @classmethod
     def convolution(
@@ -125,21 +243,13 @@ class AxisMap:
         flip: bool = False,
     ) -> AxisMap:
         """Cross-correlation (or true convolution with ``flip``) along one axis."""
-        out_pos, tap = _position_tap_grid(out_len, kernel)
-        in_pos = out_pos * stride + tap * dilation - pad_before
-        if mode == "zeros":
-            keep = (in_pos >= 0) & (in_pos < in_len)
-            out_pos, tap, in_pos = out_pos[keep], tap[keep], in_pos[keep]
-        elif mode == "circular":
-            in_pos = in_pos % in_len
-        elif mode == "reflect":
-            in_pos = np.abs(in_pos)
-            in_pos = np.where(in_pos >= in_len, 2 * (in_len - 1) - in_pos, in_pos)
-        else:  # replicate
-            in_pos = np.clip(in_pos, 0, in_len - 1)
-        if flip:
-            tap = kernel - 1 - tap
-        return cls(out_pos, tap, in_pos, out_len, in_len)
+        make = functools.partial(_convolution_arrays, in_len, out_len, kernel, stride,
+                                 dilation, pad_before, mode, flip)
+        counts = None
+        if mode == "zeros":  # taps of one output read distinct inputs: no folding
+            entries = window_count(out_len, kernel, stride, dilation, pad_before, in_len)
+            counts = (entries, entries)
+        return cls(out_len, in_len, make, counts)
 
     @classmethod
     def transposed(
@@ -152,21 +262,58 @@ class AxisMap:
         padding: int,
     ) -> AxisMap:
         """Transposed convolution: input ``i`` feeds ``i*stride + tap*dilation - padding``."""
-        in_pos, tap = _position_tap_grid(in_len, kernel)
-        out_pos = in_pos * stride + tap * dilation - padding
-        keep = (out_pos >= 0) & (out_pos < out_len)
-        order = np.argsort(out_pos[keep], kind="stable")
-        return cls(out_pos[keep][order], tap[keep][order], in_pos[keep][order], out_len, in_len)
+        make = functools.partial(_transposed_arrays, in_len, out_len, kernel, stride,
+                                 dilation, padding)
+        entries = window_count(in_len, kernel, stride, dilation, padding, out_len)
+        return cls(out_len, in_len, make, (entries, entries))
+
+    @cached_property
+    def _arrays(self) -> tuple[Index, Index, Index]:
+        arrays = self.make()
+        frozen(*arrays)
+        return arrays
+
+    @property
+    def out_pos(self) -> Index:
+        """Output position of each entry (sorted)."""
+        return self._arrays[0]
+
+    @property
+    def tap(self) -> Index:
+        """Kernel tap of each entry."""
+        return self._arrays[1]
+
+    @property
+    def in_pos(self) -> Index:
+        """Input position of each entry."""
+        return self._arrays[2]
+
+    @property
+    def num_entries(self) -> int:
+        """Number of entries (connections along this axis)."""
+        return len(self.out_pos) if self.counts is None else self.counts[0]
 
     @cached_property
     def num_pairs(self) -> int:
         """Number of distinct ``(output, input)`` position pairs along this axis."""
-        return len(np.unique(self.out_pos * self.in_len + self.in_pos))
+        if self.counts is not None:
+            return self.counts[1]
+        keys = np.sort(self.out_pos * self.in_len + self.in_pos)
+        return int(len(keys) and 1 + np.count_nonzero(np.diff(keys)))
 
     def restricted_to(self, position: int) -> AxisMap:
-        """The entries of one output position only."""
+        """The entries of one output position only (a long convolution axis stays unbuilt)."""
+        make = self.make
+        if (isinstance(make, functools.partial) and make.func is _convolution_arrays
+                and "_arrays" not in vars(self)):
+            in_len, _, kernel, stride, dilation, pad, mode, flip = make.args
+            _, tap, in_pos = _convolution_arrays(
+                in_len, 1, kernel, stride, dilation, pad - position * stride, mode, flip
+            )
+            out_pos = np.full(len(tap), position, dtype=np.int64)
+            return AxisMap.from_arrays(out_pos, tap, in_pos, self.out_len, self.in_len)
         lo, hi = np.searchsorted(self.out_pos, [position, position + 1])
-        return AxisMap(
+        return AxisMap.from_arrays(
             self.out_pos[lo:hi], self.tap[lo:hi], self.in_pos[lo:hi], self.out_len, self.in_len
         )
 
@@ -269,15 +416,24 @@ class ChannelPairs:
         """Whether every output channel reads the same number of input channels."""
         return self.table is None
 
-    def for_output(self, channel: int) -> tuple[Index, Index]:
-        """Input channels read by one output channel, and their kernel indices."""
+    def for_output(self, channel: int, among: Index | None = None) -> tuple[Index, Index]:
+        """Input channels read by one output channel, and their kernel indices.
+
+        ``among`` (sorted input channels) keeps only those, without listing the rest.
+        """
         if self.table is not None:
             inputs = np.flatnonzero(self.table[channel]).astype(np.int64)
+            if among is not None:
+                inputs = inputs[np.isin(inputs, among)]
             return inputs, channel * self.in_channels + inputs
         out_per_group = self.out_channels // self.groups
         in_per_group = self.in_channels // self.groups
         group = channel // out_per_group
-        local = np.arange(in_per_group, dtype=np.int64)
+        if among is None:
+            local = np.arange(in_per_group, dtype=np.int64)
+        else:
+            local = among - group * in_per_group
+            local = local[(local >= 0) & (local < in_per_group)]
         inputs = group * in_per_group + local
         if self.kernel_major == "in":
             return inputs, inputs * out_per_group + (channel - group * out_per_group)
@@ -299,8 +455,8 @@ class Structure:
     weighting
         How each connection picks its weight (:class:`Weighting`).
     divisors
-        For :attr:`Weighting.FIXED`, one array per axis giving each output
-        position's divisor; a unit's divisor is their product.
+        For :attr:`Weighting.FIXED`, one callable per axis giving the divisors
+        of an array of output positions; a unit's divisor is their product.
     bias
         How output units share biases, or ``None`` for no bias.
 
@@ -318,11 +474,8 @@ class Structure:
     channels: ChannelPairs
     kernel: tuple[int, ...]
     weighting: Weighting
-    divisors: tuple[Index, ...] | None = None
+    divisors: tuple[Callable[[Index], Index], ...] | None = None
     bias: BiasSharing | None = None
-
-    def __post_init__(self) -> None:
-        frozen(*(self.divisors or ()))
 
     @property
     def out_channels(self) -> int:
@@ -357,7 +510,7 @@ class Structure:
     @property
     def num_connections(self) -> int:
         """Connections before folded taps are merged (entries of :meth:`build`)."""
-        return self.channels.count * math.prod(len(axis.out_pos) for axis in self.axes)
+        return self.channels.count * math.prod(axis.num_entries for axis in self.axes)
 
     @property
     def num_nonzeros(self) -> int:
@@ -428,8 +581,9 @@ class Structure:
     def _spatial_divisor(self) -> Index:
         assert self.divisors is not None
         divisor = np.ones(1, dtype=np.int64)
-        for per_axis in self.divisors:
-            divisor = (divisor[:, None] * per_axis[None, :]).ravel()
+        for per_axis, axis in zip(self.divisors, self.axes, strict=True):
+            values = per_axis(np.arange(axis.out_len, dtype=np.int64))
+            divisor = (divisor[:, None] * values[None, :]).ravel()
         return divisor
 
     def unravel_output(self, unit: int) -> tuple[int, tuple[int, ...]]:
@@ -438,17 +592,20 @@ class Structure:
         position = np.unravel_index(flat, self.out_spatial) if self.axes else ()
         return channel, tuple(int(p) for p in position)
 
-    def row(self, unit: int) -> tuple[Index, Index, Index | None]:
+    def row(
+        self, unit: int, in_channels: Index | None = None
+    ) -> tuple[Index, Index, Index | None]:
         """The connections of one output unit: input units, weight indices, divisors.
 
-        Costs a few array operations whatever the layer's size.
+        Costs a few array operations whatever the layer's size. ``in_channels``
+        (sorted) keeps only the connections from those input channels.
         """
         channel, position = self.unravel_output(unit)
         windows = tuple(
             axis.restricted_to(p) for axis, p in zip(self.axes, position, strict=True)
         )
         _, kernel_taps, in_sp = _spatial_product(windows, self.kernel)
-        inputs, kernels = self.channels.for_output(channel)
+        inputs, kernels = self.channels.for_output(channel, in_channels)
         s_in = math.prod(self.in_spatial)
         flat_out = int(unit) - channel * math.prod(self.out_spatial)
         in_unit = (inputs[:, None] * s_in + in_sp[None, :]).ravel()
@@ -459,13 +616,21 @@ class Structure:
         ).ravel()
         divisor = None
         if self.divisors is not None:
-            value = math.prod(int(d[p]) for d, p in zip(self.divisors, position, strict=True))
+            value = math.prod(int(d(np.array([p]))[0])
+                              for d, p in zip(self.divisors, position, strict=True))
             divisor = np.full(len(in_unit), value, dtype=np.int64)
         return in_unit, param, divisor
 
-    def select(self, units: Sequence[int]) -> Connectivity:
-        """The connectivity of the given output units only (sorted), built row by row."""
-        rows = [(u, *self.row(u)) for u in sorted(units)]
+    def select(self, units: Sequence[int], columns: Sequence[int] | None = None) -> Connectivity:
+        """The connectivity of the given output units only (sorted), built row by row.
+
+        With ``columns``, only the connections to those input units are kept.
+        """
+        channels = None
+        if columns is not None:
+            channels = np.unique(np.asarray(columns, dtype=np.int64)
+                                 // max(1, math.prod(self.in_spatial)))
+        rows = [(u, *self.row(u, channels)) for u in sorted(units)]
         empty = np.zeros(0, dtype=np.int64)
         out_unit = np.concatenate(
             [np.full(len(r[1]), r[0], dtype=np.int64) for r in rows] or [empty]
@@ -475,7 +640,8 @@ class Structure:
         divisor = None
         if self.divisors is not None:
             divisor = np.concatenate([r[3] for r in rows] or [empty])
-        return Connectivity(out_unit, in_unit, param, divisor, self.n_out, self.n_in, self.folded)
+        conn = Connectivity(out_unit, in_unit, param, divisor, self.n_out, self.n_in, self.folded)
+        return conn if columns is None else conn.where(np.isin(conn.in_unit, columns))
 
     def inputs_of(self, unit: int) -> Index:
         """Sorted distinct input units that output ``unit`` reads."""

@@ -15,12 +15,18 @@ does (and, without ``flip``, as ``scipy.signal.correlate(..., mode="same")``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 
-from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import (
+    AxisMap,
+    BiasSharing,
+    ChannelPairs,
+    Structure,
+    Weighting,
+    shared_while_used,
+)
 from symconv.display import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import (
@@ -90,7 +96,7 @@ def conv_axes(geometry: ConvGeometry) -> tuple[AxisMap, ...]:
     )
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def conv_structure(geometry: ConvGeometry) -> Structure:
     """The factored connectivity of a convolution (cached on its geometry)."""
     return Structure(
@@ -113,13 +119,19 @@ def check_connection_table(
     ...
     symconv.errors.LayerConfigError: connection_table has shape (1, 2); it must be ...
     """
-    array = np.asarray(table)
+    try:
+        array = np.asarray(table)
+    except ValueError:
+        raise LayerConfigError(
+            "connection_table is ragged; it must be a boolean array of shape "
+            f"(out_channels, in_channels) = {(out_channels, in_channels)}"
+        ) from None
     if array.shape != (out_channels, in_channels):
         raise LayerConfigError(
             f"connection_table has shape {array.shape}; it must be "
             f"(out_channels, in_channels) = {(out_channels, in_channels)}"
         )
-    if array.dtype != bool and not np.isin(array, (0, 1)).all():
+    if array.dtype.kind not in "biu" or (array.dtype != bool and not np.isin(array, (0, 1)).all()):
         raise LayerConfigError("connection_table must hold booleans (or 0 and 1)")
     return tuple(tuple(bool(v) for v in row) for row in array.tolist())
 

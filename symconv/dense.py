@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
-from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.errors import LayerConfigError
-from symconv.geometry import as_flag, as_int
+from symconv.geometry import as_flag, as_int, check_shape
 from symconv.layer import Layer
 from symconv.options import check_torch_options
 
 __all__ = ["Dense", "Linear", "dense_structure"]
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def dense_structure(in_features: int, out_features: int, bias: bool) -> Structure:
     """A dense layer is a convolution with no spatial axes and one channel per unit."""
     return Structure(
@@ -28,14 +27,8 @@ def dense_structure(in_features: int, out_features: int, bias: bool) -> Structur
 def _dense_in_shape(value: object) -> tuple[int, ...]:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return (as_int(value, "in_features"),)
-    if (
-        isinstance(value, Sequence)
-        and not isinstance(value, str)
-        and len(value) > 0
-        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) > 0
-                for v in value)
-    ):
-        return tuple(int(v) for v in value)
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray) and value:
+        return check_shape(value, "in_shape")
     raise LayerConfigError(
         f"in_shape={value!r} must be a positive int or a tuple of positive ints"
     )

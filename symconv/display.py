@@ -6,11 +6,12 @@ layer of any size displays instantly.
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sympy
 
+from symconv.errors import SymconvError
 from symconv.symbolic import entry_values, rows_of_entries
 
 if TYPE_CHECKING:
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_COLS",
+    "MAX_DISPLAY",
     "MAX_ROWS",
+    "check_display_limit",
     "counted",
     "describe_window",
     "matrix_latex",
@@ -30,8 +33,26 @@ MAX_ROWS = 16
 """Rows shown before the display is cut to its first and last rows."""
 MAX_COLS = 16
 """Columns shown before the display is cut to its first and last columns."""
+MAX_DISPLAY = 1000
+"""The most rows or columns a display may be asked to show."""
 
 Window = tuple[list[int | None], list[int | None], dict[int, dict[int, Any]]]
+
+
+def check_display_limit(value: object, name: str) -> int:
+    """A number of rows or columns to show: an int from 1 to :data:`MAX_DISPLAY`.
+
+    Examples
+    --------
+    >>> check_display_limit(0, "max_rows")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SymconvError: max_rows=0 must be an integer from 1 to 1000
+    """
+    if (isinstance(value, numbers.Integral) and not isinstance(value, bool)
+            and 1 <= int(value) <= MAX_DISPLAY):
+        return int(value)
+    raise SymconvError(f"{name}={value!r} must be an integer from 1 to {MAX_DISPLAY}")
 
 
 def _shown(count: int, limit: int) -> list[int | None]:
@@ -55,10 +76,10 @@ def visible_window(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_C
     >>> entries[37]
     {38: w_2, 39: w_3}
     """
-    rows = _shown(layer.n_out, max_rows)
-    cols = _shown(layer.n_in, max_cols)
-    conn = layer.structure.select([r for r in rows if r is not None])
-    conn = conn.where(np.isin(conn.in_unit, [c for c in cols if c is not None]))
+    rows = _shown(layer.n_out, check_display_limit(max_rows, "max_rows"))
+    cols = _shown(layer.n_in, check_display_limit(max_cols, "max_cols"))
+    conn = layer.structure.select([r for r in rows if r is not None],
+                                  [c for c in cols if c is not None])
     return rows, cols, rows_of_entries(conn, entry_values(conn, layer._weight_symbols))
 
 

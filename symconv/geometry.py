@@ -15,12 +15,14 @@ import numpy as np
 from symconv.errors import LayerConfigError
 
 __all__ = [
+    "MAX_EXTENT",
     "PADDING_MODES",
     "SAME_SPLITS",
     "as_flag",
     "as_int",
     "as_tuple",
     "check_in_shape",
+    "check_shape",
     "check_window",
     "conv_output_length",
     "pool_output_length",
@@ -33,6 +35,14 @@ PADDING_MODES = ("zeros", "circular", "reflect", "replicate")
 
 SAME_SPLITS = ("pytorch", "scipy")
 """Where ``padding="same"`` puts the odd element of an even kernel: end or start."""
+
+MAX_EXTENT = 2**31 - 1
+"""The largest length, channel count, kernel size, stride, padding or dilation accepted.
+
+It keeps every index product within 64-bit integers.
+"""
+
+_NOT_SEQUENCES = (str, bytes, bytearray, memoryview)
 
 Padding = tuple[tuple[int, int], ...]
 
@@ -50,12 +60,30 @@ def as_int(value: object, name: str, *, minimum: int = 1) -> int:
     symconv.errors.LayerConfigError: stride=2.5 must be an integer
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise LayerConfigError(f"{name}={value!r} must be an integer")
+        raise LayerConfigError(f"{name}={_shown(value)} must be an integer")
     number = int(value)
     if number < minimum:
         bound = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise LayerConfigError(f"{name}={value!r} must be {bound}")
+        raise LayerConfigError(f"{name}={_shown(value)} must be {bound}")
+    if number > MAX_EXTENT:
+        raise LayerConfigError(f"{name}={_shown(value)} is larger than {MAX_EXTENT:,}")
     return number
+
+
+def _shown(value: object) -> str:
+    """A short repr: huge integers are shown by their digit count."""
+    if isinstance(value, numbers.Integral) and abs(int(value)) > 10**30:
+        return f"<an integer of {int(value).bit_length() * 30103 // 100000 + 1} digits>"
+    if isinstance(value, tuple | list) and len(value) <= 8:
+        items = [_shown(item) for item in value]
+        if isinstance(value, list):
+            return f"[{', '.join(items)}]"
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    try:
+        text = repr(value)
+    except ValueError:  # a container of integers too long to print
+        text = f"<a {type(value).__name__}>"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def as_flag(value: object, name: str) -> bool:
@@ -71,7 +99,7 @@ def as_flag(value: object, name: str) -> bool:
     symconv.errors.LayerConfigError: ceil_mode='x' must be True or False
     """
     if not isinstance(value, bool | np.bool_):
-        raise LayerConfigError(f"{name}={value!r} must be True or False")
+        raise LayerConfigError(f"{name}={_shown(value)} must be True or False")
     return bool(value)
 
 
@@ -89,16 +117,19 @@ def as_tuple(value: object, n: int, name: str, *, minimum: int = 1) -> tuple[int
     ...
     symconv.errors.LayerConfigError: stride=(1, 2, 3) must be an int or a tuple of 2 ints
     """
-    if isinstance(value, Sequence) and not isinstance(value, str):
+    if isinstance(value, _NOT_SEQUENCES):
+        raise LayerConfigError(f"{name}={_shown(value)} must be an int or a tuple of {n} ints")
+    if isinstance(value, Sequence):
         if len(value) != n:
-            raise LayerConfigError(f"{name}={value!r} must be an int or a tuple of {n} ints")
+            raise LayerConfigError(f"{name}={_shown(value)} must be an int or a tuple of {n} ints")
         checked = []
         for item in value:
             try:
                 checked.append(as_int(item, name, minimum=minimum))
             except LayerConfigError:
                 bound = "positive ints" if minimum == 1 else f"ints >= {minimum}"
-                raise LayerConfigError(f"{name}={value!r} must hold {bound}") from None
+                bound += f" of at most {MAX_EXTENT:,}"
+                raise LayerConfigError(f"{name}={_shown(value)} must hold {bound}") from None
         return tuple(checked)
     return (as_int(value, name, minimum=minimum),) * n
 
@@ -119,14 +150,35 @@ def check_in_shape(in_shape: object, spatial_dims: int, layer: str) -> tuple[int
     expected = names.get(spatial_dims, "(channels, depth, height, width)")
     if (
         not isinstance(in_shape, Sequence)
-        or isinstance(in_shape, str)
+        or isinstance(in_shape, _NOT_SEQUENCES)
         or len(in_shape) != spatial_dims + 1
     ):
-        raise LayerConfigError(f"in_shape={in_shape!r} must be {expected} for {layer}")
-    for item in in_shape:
-        if isinstance(item, bool) or not isinstance(item, numbers.Integral) or item < 1:
-            raise LayerConfigError(f"in_shape={in_shape!r} must hold positive integers")
-    return tuple(int(item) for item in in_shape)
+        raise LayerConfigError(f"in_shape={_shown(in_shape)} must be {expected} for {layer}")
+    return check_shape(in_shape, "in_shape")
+
+
+def check_shape(shape: Sequence[object], name: str) -> tuple[int, ...]:
+    """Check that a shape holds positive integers of at most :data:`MAX_EXTENT`.
+
+    Examples
+    --------
+    >>> check_shape((3, 10**40), "in_shape")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.LayerConfigError: in_shape=(3, <an integer of 41 digits>) must hold ...
+    """
+    checked = []
+    for item in shape:
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral):
+            checked.append(0)
+        else:
+            checked.append(int(item))
+    if not all(1 <= item <= MAX_EXTENT for item in checked):
+        raise LayerConfigError(
+            f"{name}={_shown(tuple(shape))} must hold positive integers "
+            f"of at most {MAX_EXTENT:,}"
+        )
+    return tuple(checked)
 
 
 def check_window(
@@ -280,6 +332,10 @@ def transposed_output_length(
         raise LayerConfigError(
             f"padding={padding} leaves no output along axis {axis} "
             f"(computed output length {out})"
+        )
+    if out > MAX_EXTENT:
+        raise LayerConfigError(
+            f"the output length {out:,} along axis {axis} is larger than {MAX_EXTENT:,}"
         )
     return out
 

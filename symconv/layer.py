@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -17,15 +18,19 @@ from symconv import display
 from symconv.connectivity import Connectivity, Structure
 from symconv.display import counted
 from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
+from symconv.inputs import ForwardInput, forward_input, numeric_array
+from symconv.names import check_names
 from symconv.symbolic import (
+    check_numeric_size,
     check_symbolic_size,
     entry_values,
+    forward_column,
     rows_of_entries,
     sparse_matrix_from_rows,
 )
 from symconv.symbols import IndexedSymbols, input_symbols
 
-__all__ = ["Layer", "as_numpy"]
+__all__ = ["Layer"]
 
 
 class Layer:
@@ -130,8 +135,7 @@ class Layer:
         """
         if self.weight_shape is None:
             return None
-        check_symbolic_size(len(self._weight_symbols), f"the weight of {self.short_repr()}",
-                            None)
+        self._check_symbols(len(self._weight_symbols), "weight")
         return sympy.ImmutableDenseNDimArray(list(self._weight_symbols), self.weight_shape)
 
     @property
@@ -139,13 +143,13 @@ class Layer:
         """The bias symbols as a ``sympy.Array`` (``None`` without bias)."""
         if self.bias_shape is None:
             return None
+        self._check_symbols(len(self._bias_symbols), "bias")
         return sympy.ImmutableDenseNDimArray(list(self._bias_symbols), self.bias_shape)
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
         """Every distinct trainable symbol: weights in C order, then biases."""
-        check_symbolic_size(len(self._weight_symbols), f"the weight of {self.short_repr()}",
-                            None)
+        self._check_symbols(len(self._weight_symbols) + len(self._bias_symbols), "parameters")
         weights = [s for s in self._weight_symbols if s != 0]
         return (*weights, *self._bias_symbols)
 
@@ -158,13 +162,17 @@ class Layer:
         >>> sc.Conv1d((1, 3), 1, 2).renamed("u", "c").parameters
         (u_1, u_2, c)
         """
+        weight_name = self.weight_name if weight_name is None else weight_name
+        bias_name = self.bias_name if bias_name is None else bias_name
+        check_names(weight_name, bias_name)
+        return self._with_names(weight_name, bias_name)
+
+    def _with_names(self, weight_name: str, bias_name: str) -> Layer:
+        """A copy with other base names, unchecked (networks add superscripts)."""
         clone = copy.copy(self)
         for key in ("_weight_symbols", "_bias_symbols"):
             clone.__dict__.pop(key, None)
-        clone._set_names(
-            self.weight_name if weight_name is None else weight_name,
-            self.bias_name if bias_name is None else bias_name,
-        )
+        clone.__dict__.update(weight_name=weight_name, bias_name=bias_name)
         return clone
 
     def named(self, name: str) -> Layer:
@@ -184,17 +192,30 @@ class Layer:
 
     def _set_names(self, weight_name: object, bias_name: object) -> None:
         """Check and set the base names of the weight and bias symbols."""
-        for attribute, name in (("weight_name", weight_name), ("bias_name", bias_name)):
-            if not isinstance(name, str) or not name or name != name.strip():
-                raise LayerConfigError(
-                    f"{attribute}={name!r} must be a non-empty string without outer spaces"
-                )
-            setattr(self, attribute, name)
+        self.weight_name, self.bias_name = check_names(weight_name, bias_name)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Make every subclass's ``__init__`` the only place its attributes are set."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            cls.__init__ = _building(init)  # type: ignore[method-assign]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not self.__dict__.get("_building"):
+            raise AttributeError(
+                f"cannot set {name}={value!r}: {type(self).__name__} layers are immutable; "
+                "build a new layer instead"
+            )
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete {name}: {type(self).__name__} layers are immutable")
 
     @cached_property
     def input_symbols(self) -> tuple[sympy.Symbol, ...]:
         """The input symbols ``x_1 ... x_n`` in flattened (C) order."""
-        check_symbolic_size(self.n_in, f"the input of {self.short_repr()}", None)
+        self._check_symbols(self.n_in, "input")
         return tuple(input_symbols(self.n_in))
 
     def symbol(self, name: str) -> sympy.Symbol:
@@ -222,11 +243,18 @@ class Layer:
             return input_symbols(1, start=int(index))[0]
         raise LayerConfigError(f"{name!r} is not a symbol of {self.short_repr()}")
 
+    def _check_symbols(self, count: int, what: str) -> None:
+        check_symbolic_size(count, f"the {what} of {self.short_repr()}", None, symbols=count)
+
     # --- symbolic views -------------------------------------------------------
+    def _check_build(self, max_entries: int | None, extra_symbols: int = 0) -> None:
+        """Refuse a build of every connection, counting the weight symbols it makes."""
+        connections = self.structure.num_connections
+        symbols = min(connections, self.num_weight_parameters) + extra_symbols
+        check_symbolic_size(connections, self.short_repr(), max_entries, symbols)
+
     def _rows(self, max_entries: int | None) -> dict[int, dict[int, Any]]:
-        check_symbolic_size(
-            self.structure.num_connections, self.short_repr(), max_entries
-        )
+        self._check_build(max_entries)
         conn = self.connectivity
         return rows_of_entries(conn, entry_values(conn, self._weight_symbols))
 
@@ -252,8 +280,10 @@ class Layer:
     ) -> sympy.Matrix:
         """The output ``M x + b`` as a column of SymPy expressions.
 
-        ``x`` defaults to :attr:`input_symbols`; it may hold numbers or expressions,
-        flattened in C order.
+        ``x`` defaults to :attr:`input_symbols`; it may be a sequence, array or
+        tensor of numbers or SymPy expressions, flattened in C order. Numbers keep
+        their kind: ints and fractions stay exact, floats give ``Float``
+        coefficients (computed with NumPy). Strings are refused, never evaluated.
 
         Examples
         --------
@@ -262,20 +292,20 @@ class Layer:
         Matrix([
         [b + w_1*x_1 + w_2*x_2],
         [b + w_1*x_2 + w_2*x_3]])
+        >>> sc.Conv1d((1, 3), 1, 2, bias=False).forward([1, 0.5, 2])
+        Matrix([
+        [1.0*w_1 + 0.5*w_2],
+        [0.5*w_1 + 2.0*w_2]])
         """
-        values = None if x is None else tuple(sympy.sympify(v) for v in
-                                              _flat_input(x, self.n_in))
-        rows = self._rows(max_entries)  # refuses an oversized build before making symbols
-        if values is None:
-            values = self.input_symbols
+        given = None if x is None else forward_input(x, self.n_in)
+        self._check_build(max_entries, self.n_in if given is None else 0)
+        if given is None:
+            symbols = np.empty(self.n_in, dtype=object)
+            symbols[:] = self.input_symbols
+            given = ForwardInput(symbols, "symbolic")
         bias_index = self.structure.bias_index()
-        out = []
-        for r in range(self.n_out):
-            terms = [v * values[c] for c, v in rows.get(r, {}).items()]
-            if bias_index is not None:
-                terms.append(self._bias_symbols[bias_index[r]])
-            out.append(sympy.Add(*terms))
-        return sympy.Matrix(out)
+        bias = None if bias_index is None else [self._bias_symbols[i] for i in bias_index.tolist()]
+        return forward_column(self.connectivity, self._weight_symbols, given, bias)
 
     def __call__(
         self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
@@ -291,13 +321,17 @@ class Layer:
         return self.forward(x, max_entries=max_entries)
 
     # --- numeric view ---------------------------------------------------------
-    def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
+    def numeric_matrix(
+        self, weight: Any = None, bias: Any = None, *, max_entries: int | None = None
+    ) -> scipy.sparse.csr_array:
         """The matrix with numbers, built straight from the connectivity arrays.
 
         ``weight`` (and ``bias``) are arrays in the layout of :attr:`weight` (and
         :attr:`bias`). Without ``bias`` the result is ``M``, of shape
         ``(n_out, n_in)``. With ``bias`` it is the affine form ``[M | b]`` of shape
         ``(n_out, n_in + 1)``, which maps ``x`` with a 1 appended to ``M x + b``.
+        Refused with :class:`~symconv.SizeLimitError` beyond ``max_entries``
+        connections (default :data:`symconv.MAX_NUMERIC_ENTRIES`).
 
         Examples
         --------
@@ -311,6 +345,7 @@ class Layer:
         >>> layer.numeric_matrix([[[1.0, -1.0]]], bias=[5.0]) @ np.array([1, 2, 4, 8, 1])
         array([4., 3., 1.])
         """
+        check_numeric_size(self.structure.num_connections, self.short_repr(), max_entries)
         flat = self._numeric_weight(weight)
         conn = self.connectivity
         values = np.concatenate([flat, [1.0]])[conn.param]
@@ -428,7 +463,7 @@ class Layer:
         if (
             isinstance(unit, Sequence)
             and len(unit) == len(self.out_shape)
-            and all(isinstance(i, numbers.Integral) and 0 <= i < n
+            and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and 0 <= i < n
                     for i, n in zip(unit, self.out_shape, strict=True))
         ):
             return int(np.ravel_multi_index(tuple(int(i) for i in unit), self.out_shape))
@@ -519,37 +554,26 @@ class Layer:
         return mimebundle(self, include=include, exclude=exclude)
 
 
-def as_numpy(value: Any) -> Any:
-    """A PyTorch tensor (one that requires grad too) as a NumPy array; anything else as is.
+def _building(init: Callable[..., None]) -> Callable[..., None]:
+    """``init`` run with the layer open for writing (nested ``super().__init__`` too)."""
 
-    Duck-typed, so PyTorch is never imported.
+    @functools.wraps(init)
+    def wrapped(self: Layer, *args: Any, **kwargs: Any) -> None:
+        depth = self.__dict__.get("_building", 0)
+        self.__dict__["_building"] = depth + 1
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            self.__dict__["_building"] = depth
 
-    Examples
-    --------
-    >>> as_numpy([1, 2])
-    [1, 2]
-    """
-    detach = getattr(value, "detach", None)
-    if not callable(detach) or not hasattr(value, "numpy"):
-        return value
-    try:
-        return detach().cpu().numpy()
-    except TypeError:  # a dtype NumPy lacks, e.g. bfloat16
-        raise ShapeMismatchError(
-            f"a tensor of dtype {value.dtype} has no NumPy counterpart; convert it first, "
-            "e.g. with .double()"
-        ) from None
-
-
-def _flat_input(x: Sequence[Any], n_in: int) -> list[Any]:
-    values = list(np.asarray(as_numpy(x), dtype=object).ravel())
-    if len(values) != n_in:
-        raise ShapeMismatchError(f"x has {len(values)} entries; the layer reads {n_in}")
-    return values
+    return wrapped
 
 
 def _checked_array(value: Any, shape: tuple[int, ...], name: str, layer: str) -> np.ndarray:
-    array = np.asarray(as_numpy(value))
+    try:
+        array = numeric_array(value)
+    except ValueError:
+        raise ShapeMismatchError(f"{name} is ragged; {layer} expects shape {shape}") from None
     if array.dtype.kind not in "biufc":
         raise ShapeMismatchError(f"{name} must be numeric; got dtype {array.dtype}")
     if array.shape != shape:

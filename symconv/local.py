@@ -8,10 +8,9 @@ Every output unit has its own kernel. The weight's layout is
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, ClassVar
 
-from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.conv import ConvGeometry, conv_axes
 from symconv.display import describe_window
 from symconv.geometry import as_flag, check_window, resolve_padding
@@ -21,7 +20,7 @@ from symconv.options import check_torch_options
 __all__ = ["LocallyConnected1d", "LocallyConnected2d", "local_structure"]
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def local_structure(geometry: ConvGeometry) -> Structure:
     """A convolution's window with one kernel per output unit (cached on its geometry)."""
     return Structure(

@@ -32,7 +32,12 @@ from symconv.errors import (
     SizeLimitError,
 )
 from symconv.layer import Layer
-from symconv.symbolic import Rows, check_symbolic_size, sparse_matrix_from_rows
+from symconv.symbolic import (
+    Rows,
+    check_numeric_size,
+    check_symbolic_size,
+    sparse_matrix_from_rows,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -67,9 +72,9 @@ def _distinct_names(layers: Sequence[Layer]) -> list[Layer]:
         clash = [name for name in _names(layer) if used[name] > 1]
         if clash:
             suffix = f"^{{({position})}}"
-            layer = layer.renamed(
-                layer.weight_name + suffix if layer.weight_name in clash else None,
-                layer.bias_name + suffix if layer.bias_name in clash else None,
+            layer = layer._with_names(
+                layer.weight_name + suffix if layer.weight_name in clash else layer.weight_name,
+                layer.bias_name + suffix if layer.bias_name in clash else layer.bias_name,
             )
         renamed.append(layer)
     return renamed
@@ -108,10 +113,36 @@ def _pattern(layer: Layer) -> scipy.sparse.csr_array:
     if composite is not None:
         return scipy.sparse.csr_array(composite())
     conn = layer.connectivity
-    return scipy.sparse.csr_array(
-        (np.ones(len(conn), dtype=np.int8), (conn.out_unit, conn.in_unit)),
+    pattern = scipy.sparse.csr_array(
+        (np.ones(len(conn), dtype=np.int64), (conn.out_unit, conn.in_unit)),
         shape=(layer.n_out, layer.n_in),
     )
+    pattern.data[:] = 1  # folded taps: one entry, whatever their count
+    return pattern
+
+
+def _product_terms(left: scipy.sparse.csr_array, right: scipy.sparse.csr_array) -> int:
+    """How many products ``L[r, m] * R[m, c]`` the sparse product ``L @ R`` makes.
+
+    Each middle unit ``m`` pairs the nonzeros of column ``m`` of ``L`` with those of
+    row ``m`` of ``R``; counted in floating point, so no integer type overflows.
+    """
+    in_column = np.bincount(left.indices, minlength=left.shape[1]).astype(np.float64)
+    in_row = np.diff(right.indptr).astype(np.float64)
+    return int(in_column @ in_row)
+
+
+def check_product(layers: Sequence[Layer], check: Callable[[int, str], None]) -> None:
+    """Refuse a chain's product before multiplying, from the terms each step would make.
+
+    ``check(terms, what)`` raises :class:`~symconv.SizeLimitError` when too many.
+    """
+    pattern = _pattern(layers[0])
+    for position, layer in enumerate(layers[1:], start=2):
+        step = _pattern(layer)
+        check(_product_terms(step, pattern), f"the product of layers 1 to {position}")
+        pattern = step @ pattern
+        pattern.data[:] = 1
 
 
 class Sequential:
@@ -285,11 +316,9 @@ class Sequential:
         """
         self._check_linear()
         for layer in self.layers:
-            check_symbolic_size(layer.num_weight_connections, layer.short_repr(), max_entries)
-        pattern = _pattern(self.layers[0])
-        for layer in self.layers[1:]:
-            pattern = _pattern(layer) @ pattern
-        check_symbolic_size(pattern.nnz, f"the product of {len(self)} layers", max_entries)
+            layer._check_build(max_entries)
+        check_product(self.layers, lambda terms, what: check_symbolic_size(
+            terms, f"{what} (counting the terms it multiplies)", max_entries))
         rows = self.layers[0]._rows(max_entries)
         for layer in self.layers[1:]:
             rows = _product_rows(layer._rows(max_entries), rows)
@@ -329,7 +358,9 @@ class Sequential:
         return self.forward(x, max_entries=max_entries)
 
     # --- numeric view -----------------------------------------------------------
-    def numeric_matrix(self, weights: Sequence[Any] | None = None) -> scipy.sparse.csr_array:
+    def numeric_matrix(
+        self, weights: Sequence[Any] | None = None, *, max_entries: int | None = None
+    ) -> scipy.sparse.csr_array:
         """The network's matrix with numbers: the product of the layers' sparse matrices.
 
         ``weights`` holds one entry per layer: ``None`` for a layer without
@@ -338,7 +369,10 @@ class Sequential:
         may be ``None``). It defaults to :attr:`weights`. Without any bias the
         result is ``M``, of shape ``(n_out, n_in)``; with biases it is the affine
         form ``[M | b]``, of shape ``(n_out, n_in + 1)``, that maps ``x`` with a
-        1 appended to the network's output.
+        1 appended to the network's output. Refused with
+        :class:`~symconv.SizeLimitError` when a layer or a step of the product
+        would make more than ``max_entries`` entries (default
+        :data:`symconv.MAX_NUMERIC_ENTRIES`).
 
         Examples
         --------
@@ -350,6 +384,10 @@ class Sequential:
         """
         self._check_linear()
         pairs = self._weight_pairs(weights)
+        for layer in self.layers:
+            check_numeric_size(layer.num_weight_connections, layer.short_repr(), max_entries)
+        check_product(self.layers, lambda terms, what: check_numeric_size(
+            terms, f"{what} (counting the terms it multiplies)", max_entries))
         affine = any(bias is not None for _, bias in pairs)
         matrix: Any = None
         offset = np.zeros(self.n_in)

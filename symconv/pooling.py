@@ -10,13 +10,20 @@ adds one trainable bias per channel.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar
 
 import numpy as np
 
-from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import (
+    AxisMap,
+    BiasSharing,
+    ChannelPairs,
+    Structure,
+    Weighting,
+    shared_while_used,
+)
 from symconv.display import describe_window
 from symconv.geometry import as_flag, as_tuple, check_in_shape, pool_output_length
 from symconv.layer import Layer
@@ -28,6 +35,7 @@ __all__ = [
     "PoolGeometry",
     "Subsample2d",
     "describe_pool",
+    "divisors_at",
     "pool_divisors",
     "pool_geometry",
     "pool_structure",
@@ -111,14 +119,28 @@ def pool_divisors(
     >>> pool_divisors(5, 3, 3, 2, 1, False).tolist()
     [2, 3, 2]
     """
-    start = np.arange(out_len, dtype=np.int64) * stride - padding
+    return divisors_at(length, kernel, stride, padding, include_pad,
+                       np.arange(out_len, dtype=np.int64))
+
+
+def divisors_at(
+    length: int, kernel: int, stride: int, padding: int, include_pad: bool, positions: np.ndarray
+) -> np.ndarray:
+    """The divisors of :func:`pool_divisors` at the given output positions only.
+
+    Examples
+    --------
+    >>> divisors_at(5, 3, 2, 1, False, np.array([2])).tolist()
+    [2]
+    """
+    start = positions * stride - padding
     end = np.minimum(start + kernel, length + padding)
     if include_pad:
         return end - start
     return np.minimum(end, length) - np.maximum(start, 0)
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def pool_structure(
     geometry: PoolGeometry, weighting: Weighting, *, bias: bool = False, average: bool = False
 ) -> Structure:
@@ -141,8 +163,8 @@ def pool_structure(
     divisors = None
     if average:
         divisors = tuple(
-            pool_divisors(n, o, k, s, p, geometry.count_include_pad)
-            for n, o, k, s, p, _ in windows
+            functools.partial(divisors_at, n, k, s, p, geometry.count_include_pad)
+            for n, _, k, s, p, _ in windows
         )
     return Structure(
         axes, ChannelPairs(channels, channels, groups=channels), geometry.kernel, weighting,

@@ -49,6 +49,7 @@ import scipy.sparse
 from symconv.connectivity import AxisMap, ChannelPairs, Structure
 from symconv.conv import ConvGeometry
 from symconv.dense import Dense
+from symconv.errors import LayerConfigError
 from symconv.layer import Layer
 from symconv.normalization import _BatchNormNd
 from symconv.pooling import PoolGeometry
@@ -318,7 +319,17 @@ def trace_receptive_field(layers: Sequence[Layer], unit: int | Sequence[int]) ->
     >>> field = trace_receptive_field(net, 0)
     >>> field.units, field.span, field.size
     ((0, 2, 4), ((0, 4),), (5,))
+    >>> trace_receptive_field([sc.Conv1d((1, 5), 1, 3), sc.Conv1d((1, 9), 1, 3)], 0)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ShapeMismatchError: layer 2 (Conv1d) expects in_shape (1, 9), but layer 1 ...
     """
+    from symconv.network import Sequential
+
+    if not isinstance(layers, Sequential):
+        if isinstance(layers, str | bytes) or not isinstance(layers, Sequence):
+            raise LayerConfigError(f"layers={layers!r} must be a Sequential or a list of layers")
+        Sequential(*layers)  # checks that they are layers and join up
     flat_unit = layers[-1].output_unit(unit)
     boxes, shape = _level_boxes(layers, flat_unit)[0]
     units = _flat(boxes, shape)

@@ -68,7 +68,7 @@ def _named(layers: Sequence[Layer], tag: str) -> list[Layer]:
     named = []
     for k, layer in enumerate(layers, start=1):
         suffix = f"^{{({tag}{k})}}"
-        named.append(layer.renamed(layer.weight_name + suffix, layer.bias_name + suffix)
+        named.append(layer._with_names(layer.weight_name + suffix, layer.bias_name + suffix)
                      if layer.num_parameters else layer)
     return named
 
@@ -139,7 +139,7 @@ class Residual(Layer):
     def numbered(self, position: int) -> Residual:
         """A copy whose parts write their symbols ``w^{(position.k)}`` (used by networks)."""
         clone = copy.copy(self)
-        clone._tag = f"{position}."
+        clone.__dict__["_tag"] = f"{position}."
         return clone
 
     def _named_parts(self) -> tuple[list[Layer], list[Layer]]:

@@ -45,6 +45,11 @@ def layer_classes() -> dict[str, type[Layer]]:
     }
 
 
+def _quoted(spec: str) -> str:
+    """The SPEC quoted for a message, cut to its first 80 characters."""
+    return repr(spec) if len(spec) <= 80 else repr(spec[:77]) + "..."
+
+
 def _is_plain_literal(value: object) -> bool:
     if value is None or isinstance(value, bool | int | float | str):
         return True
@@ -65,7 +70,7 @@ def _literal(node: ast.expr, spec: str) -> Any:
         allowed = False
     if not allowed:
         raise SpecError(
-            f"SPEC {spec!r}: argument {shown} is not a literal (allowed: numbers, "
+            f"SPEC {_quoted(spec)}: argument {shown} is not a literal (allowed: numbers, "
             "True/False/None, strings, and tuples or lists of those)"
         )
     return value
@@ -104,14 +109,14 @@ def parse_spec(spec: str) -> Layer:
     try:
         call = ast.parse(spec.strip(), mode="eval").body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        raise SpecError(f"SPEC {spec!r} is not a call such as {_EXAMPLE}") from None
+        raise SpecError(f"SPEC {_quoted(spec)} is not a call such as {_EXAMPLE}") from None
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
-        raise SpecError(f"SPEC {spec!r} is not a call of a layer such as {_EXAMPLE}")
+        raise SpecError(f"SPEC {_quoted(spec)} is not a call of a layer such as {_EXAMPLE}")
     classes = layer_classes()
     name = call.func.id
     if name not in classes:
         raise SpecError(
-            f"SPEC {spec!r}: {name} is not a symconv layer; "
+            f"SPEC {_quoted(spec)}: {name} is not a symconv layer; "
             f"expected one of {', '.join(classes)}"
         )
     args = [_literal(node, spec) for node in call.args]
@@ -119,9 +124,11 @@ def parse_spec(spec: str) -> Layer:
     for keyword in call.keywords:
         if keyword.arg is None or keyword.arg.startswith("_"):
             shown = "**" if keyword.arg is None else keyword.arg
-            raise SpecError(f"SPEC {spec!r}: keyword {shown} is not allowed")
+            raise SpecError(f"SPEC {_quoted(spec)}: keyword {shown} is not allowed")
+        if keyword.arg in kwargs:
+            raise SpecError(f"SPEC {_quoted(spec)}: keyword {keyword.arg} is given twice")
         kwargs[keyword.arg] = _literal(keyword.value, spec)
     try:
         return classes[name](*args, **kwargs)
     except TypeError as err:
-        raise SpecError(f"SPEC {spec!r}: {err}") from None
+        raise SpecError(f"SPEC {_quoted(spec)}: {err}") from None

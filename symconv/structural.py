@@ -26,17 +26,17 @@ import itertools
 import math
 import numbers
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse
 import sympy
 
-from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting
+from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.dense import _dense_in_shape
 from symconv.errors import LayerConfigError, NotLinearError
-from symconv.layer import Layer, _flat_input
+from symconv.inputs import forward_input
+from symconv.layer import Layer
 from symconv.options import check_torch_options
 from symconv.pooling import describe_pool, pool_geometry, pool_structure
 from symconv.symbolic import check_symbolic_size
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def one_to_one_structure(shape: tuple[int, ...]) -> Structure:
     """Each unit of ``shape`` feeds the unit at the same place (cached on the shape).
 
@@ -113,7 +113,9 @@ class _Nonlinear(_ParameterFree):
         """
         raise self._not_linear()
 
-    def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
+    def numeric_matrix(
+        self, weight: Any = None, bias: Any = None, *, max_entries: int | None = None
+    ) -> scipy.sparse.csr_array:
         """Refused with :class:`~symconv.NotLinearError`: the layer has no matrix.
 
         Examples
@@ -139,9 +141,7 @@ class _Nonlinear(_ParameterFree):
         >>> sc.ReLU(2).forward([-3, 5]).T
         Matrix([[0, 5]])
         """
-        values = self.input_symbols if x is None else tuple(
-            sympy.sympify(v) for v in _flat_input(x, self.n_in)
-        )
+        values = self.input_symbols if x is None else forward_input(x, self.n_in).as_sympy()
         check_symbolic_size(self.num_connections, self.short_repr(), max_entries)
         conn = self.connectivity
         bounds = np.searchsorted(conn.out_unit, np.arange(self.n_out + 1)).tolist()

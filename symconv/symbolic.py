@@ -10,6 +10,8 @@ back to the public ``SparseMatrix(rows, cols, dict)`` if it ever disappears.
 from __future__ import annotations
 
 import gc
+import math
+import numbers
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -18,13 +20,19 @@ import numpy as np
 import sympy
 
 from symconv.connectivity import Connectivity
-from symconv.errors import SizeLimitError
+from symconv.errors import SizeLimitError, SymconvError
+from symconv.inputs import ForwardInput
 
 __all__ = [
     "BYTES_PER_ENTRY",
+    "ENTRIES_PER_SYMBOL",
+    "MAX_NUMERIC_ENTRIES",
     "MAX_SYMBOLIC_ENTRIES",
+    "check_limit",
+    "check_numeric_size",
     "check_symbolic_size",
     "entry_values",
+    "forward_column",
     "gc_paused",
     "public_sparse_matrix",
     "rows_of_entries",
@@ -34,14 +42,29 @@ __all__ = [
 MAX_SYMBOLIC_ENTRIES = 10_000_000
 """Default limit on the entries of a symbolic build (about 1.5 GiB of SymPy objects)."""
 
+MAX_NUMERIC_ENTRIES = 50_000_000
+"""Default limit on the connections of a numeric build (about 3 GiB at its peak)."""
+
+BYTES_PER_NUMERIC_ENTRY = 64
+"""Peak memory of one connection while a numeric matrix is built, in bytes."""
+
 BYTES_PER_ENTRY = 150
 """Measured memory of one entry of a symbolic sparse matrix, in bytes (rounded up)."""
+
+ENTRIES_PER_SYMBOL = 6
+"""Memory of one distinct SymPy symbol (with its name), in entries (about 900 bytes)."""
 
 Rows = dict[int, dict[int, Any]]
 
 
-def check_symbolic_size(entries: int, what: str, limit: int | None) -> None:
+def check_symbolic_size(entries: int, what: str, limit: int | None, symbols: int = 0) -> None:
     """Refuse a symbolic build of more than ``limit`` entries, before building anything.
+
+    ``symbols`` is the number of distinct symbols the build creates: each costs
+    about :data:`ENTRIES_PER_SYMBOL` entries of memory, so a build is counted as
+    the larger of its entries and its symbols' worth of entries; a matrix of
+    untied weights (a dense layer) is refused at fewer entries than a convolution's.
+    ``limit`` must be a whole number (``None``: :data:`MAX_SYMBOLIC_ENTRIES`).
 
     Examples
     --------
@@ -50,16 +73,65 @@ def check_symbolic_size(entries: int, what: str, limit: int | None) -> None:
     Traceback (most recent call last):
     ...
     symconv.errors.SizeLimitError: the symbolic matrix of a big matrix would hold 20,000,000 ...
+    >>> check_symbolic_size(2_000_000, "a dense matrix", None, symbols=2_000_000)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SizeLimitError: the symbolic matrix of a dense matrix would hold 2,000,000 ...
     """
-    limit = MAX_SYMBOLIC_ENTRIES if limit is None else limit
-    if entries > limit:
-        mib = entries * BYTES_PER_ENTRY / 2**20
+    limit = MAX_SYMBOLIC_ENTRIES if limit is None else check_limit(limit, "max_entries")
+    cost = max(entries, ENTRIES_PER_SYMBOL * symbols)
+    if cost > limit:
+        mib = cost * BYTES_PER_ENTRY / 2**20
+        created = f" and {symbols:,} distinct symbols" if symbols else ""
         raise SizeLimitError(
-            f"the symbolic matrix of {what} would hold {entries:,} entries "
-            f"(about {mib:,.0f} MiB), over the limit of {limit:,} entries; "
-            "use numeric_matrix() for numbers or the num_* counts for sizes, "
-            "or pass max_entries= to raise the limit"
+            f"the symbolic matrix of {what} would hold {entries:,} entries{created} "
+            f"(about {mib:,.0f} MiB, {cost:,} entries' worth), over the limit of "
+            f"{limit:,} entries; use numeric_matrix() for numbers or the num_* counts "
+            "for sizes, or pass max_entries= to raise the limit"
         )
+
+
+def check_numeric_size(entries: int, what: str, limit: int | None) -> None:
+    """Refuse a numeric (SciPy) build of more than ``limit`` connections, before building.
+
+    Examples
+    --------
+    >>> check_numeric_size(10**9, "a VGG layer", None)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SizeLimitError: the numeric matrix of a VGG layer would hold 1,000,000,000 ...
+    """
+    limit = MAX_NUMERIC_ENTRIES if limit is None else check_limit(limit, "max_entries")
+    if entries > limit:
+        gib = entries * BYTES_PER_NUMERIC_ENTRY / 2**30
+        raise SizeLimitError(
+            f"the numeric matrix of {what} would hold {entries:,} connections (about "
+            f"{gib:,.1f} GiB while it is built), over the limit of {limit:,}; "
+            "pass max_entries= to raise the limit"
+        )
+
+
+def check_limit(limit: object, name: str) -> int:
+    """``limit`` as an int, refusing NaN, infinities, booleans and non-numbers.
+
+    Examples
+    --------
+    >>> check_limit(10**6, "max_entries")
+    1000000
+    >>> check_limit(float("nan"), "max_entries")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SymconvError: max_entries=nan must be a whole number >= 0
+    """
+    if isinstance(limit, numbers.Real) and not isinstance(limit, bool | np.bool_):
+        if isinstance(limit, numbers.Integral):
+            number: float | int = int(limit)
+        else:
+            number = float(limit)
+            number = int(number) if math.isfinite(number) and number.is_integer() else -1
+        if number >= 0:
+            return int(number)
+    raise SymconvError(f"{name}={limit!r} must be a whole number >= 0")
 
 
 def entry_values(conn: Connectivity, weights: Sequence[sympy.Expr]) -> np.ndarray:
@@ -199,3 +271,70 @@ def public_sparse_matrix(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMa
     """
     flat = {(r, c): v for r, row in rows.items() for c, v in row.items()}
     return sympy.SparseMatrix(n_rows, n_cols, flat)
+
+
+def forward_column(
+    conn: Connectivity,
+    weights: Sequence[sympy.Expr],
+    x: ForwardInput,
+    bias: Sequence[sympy.Expr] | None,
+) -> sympy.Matrix:
+    """The column ``M x + b`` of a layer with symbolic weights and input ``x``.
+
+    Numeric inputs take the numeric road: the coefficient of every weight in
+    every output is summed with NumPy (floats) or exactly (ints and fractions),
+    and only the final terms become SymPy objects. ``bias`` holds each output's
+    bias symbol, or is ``None``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> from symconv.inputs import forward_input
+    >>> layer = sc.Conv1d((1, 3), 1, 2, bias=False)
+    >>> forward_column(layer.connectivity, layer.parameters, forward_input([1, 2, 4], 3), None)
+    Matrix([
+    [  w_1 + 2*w_2],
+    [2*w_1 + 4*w_2]])
+    """
+    if x.kind == "symbolic":
+        rows = rows_of_entries(conn, entry_values(conn, weights))
+        out = [[v * x.values[c] for c, v in rows.get(r, {}).items()] for r in range(conn.n_out)]
+    else:
+        out = _numeric_terms(conn, weights, x)
+    if bias is not None:
+        for terms, b in zip(out, bias, strict=True):
+            terms.append(b)
+    return sympy.Matrix([sympy.Add(*terms) for terms in out])
+
+
+def _numeric_terms(
+    conn: Connectivity, weights: Sequence[sympy.Expr], x: ForwardInput
+) -> list[list[Any]]:
+    """Per output, the terms ``coefficient * weight`` for a numeric input."""
+    out: list[list[Any]] = [[] for _ in range(conn.n_out)]
+    if len(conn) == 0:
+        return out
+    param = np.where(conn.param < 0, len(weights), conn.param)
+    values = x.values[conn.in_unit]
+    if conn.divisor is not None:
+        values = values / (conn.divisor if x.kind == "float" else conn.divisor.astype(object))
+    order = np.lexsort((param, conn.out_unit))
+    rows, params = conn.out_unit[order], param[order]
+    starts = np.flatnonzero(np.diff(rows) | np.diff(params)) + 1
+    starts = np.concatenate([[0], starts])
+    sums = np.add.reduceat(values[order], starts).tolist()
+    symbols: dict[int, Any] = {len(weights): sympy.S.One}
+    number = sympy.Float if x.kind == "float" else _rational
+    for r, p, coefficient in zip(rows[starts].tolist(), params[starts].tolist(), sums,
+                                 strict=True):
+        if coefficient == 0:
+            continue
+        symbol = symbols.get(p)
+        if symbol is None:
+            symbol = symbols[p] = weights[p]
+        out[r].append(number(coefficient) * symbol)
+    return out
+
+
+def _rational(value: Any) -> sympy.Rational:
+    return sympy.Rational(value.numerator, value.denominator)

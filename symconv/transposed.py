@@ -7,10 +7,16 @@ the weight has PyTorch's layout ``(C_in, C_out/groups, *kernel)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, ClassVar
 
-from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
+from symconv.connectivity import (
+    AxisMap,
+    BiasSharing,
+    ChannelPairs,
+    Structure,
+    Weighting,
+    shared_while_used,
+)
 from symconv.display import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, as_tuple, check_window, transposed_output_length
@@ -52,7 +58,7 @@ class TransposedGeometry:
         return ChannelPairs(self.out_channels, self.in_shape[0], self.groups, kernel_major="in")
 
 
-@lru_cache(maxsize=256)
+@shared_while_used
 def transposed_structure(geometry: TransposedGeometry) -> Structure:
     """The factored connectivity of a transposed convolution (cached on its geometry)."""
     axes = tuple(

@@ -174,9 +174,10 @@ def test_shared_names_get_layer_superscripts() -> None:
     assert names == ["w^{(1)}_1", "w^{(1)}_2", "b^{(1)}", "u_1", "u_2", "c",
                      "w^{(4)}_1", "w^{(4)}_2", "b^{(4)}"]
     assert sympy.latex(net.parameters[0]) == "w^{(1)}_1"
-    # a weight named like the inputs would clash with x_1, ... too
-    clash = sc.Sequential(sc.Dense(2, 2, weight_name="x", bias=False))
-    assert str(clash.parameters[0]) == "x^{(1)}_{1,1}"
+    # a base name two layers share gets each layer's position
+    shared = sc.Sequential(sc.Dense(2, 2, weight_name="u", bias=False),
+                           sc.Dense(2, 2, bias_name="u"))
+    assert [str(s) for s in shared.parameters][::4] == ["u^{(1)}_{1,1}", "w_{1,1}", "u^{(2)}_1"]
 
 
 def test_shape_mismatch_names_both_layers() -> None:
@@ -233,7 +234,8 @@ def test_non_linear_network_has_no_matrix() -> None:
 
 def test_matrix_size_is_checked_before_symbolic_work() -> None:
     net = sc.Sequential.build((1, 32, 32), (sc.Conv2d, 1, 5), (sc.Conv2d, 1, 5))
-    with pytest.raises(sc.SizeLimitError, match="product of 2 layers"):
+    # each of the 24x24 outputs multiplies 25 first-layer entries by 25 weights each
+    with pytest.raises(sc.SizeLimitError, match=f"product of layers 1 to 2 .* {24**2 * 25**2:,} "):
         net.matrix(max_entries=20_000)
 
 
