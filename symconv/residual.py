@@ -176,6 +176,12 @@ class Residual(Layer):
         )
 
     # --- views ------------------------------------------------------------------
+    def _check_build(self, max_entries: int | None, extra_symbols: int = 0) -> None:
+        """Refuse an oversized build: each part is checked as the network checks it."""
+        for part in self._parts:
+            for layer in part:
+                layer._check_build(max_entries, extra_symbols)
+
     def matrix(self, *, max_entries: int | None = None) -> sympy.SparseMatrix:
         """``M_f + I`` (or ``M_f + P``), a ``sympy.SparseMatrix``.
 

@@ -51,7 +51,7 @@ STRUCTURE_CACHES = (
 def fresh(layer: sc.Layer) -> sc.Layer:
     """An unused copy of ``layer`` whose structure is rebuilt from its geometry."""
     for cache in STRUCTURE_CACHES:
-        cache.cache_clear()
+        cache.cache.clear()  # type: ignore[attr-defined]
     clone = copy.copy(layer)
     for key in ("structure", "connectivity", "_weight_symbols", "_bias_symbols"):
         clone.__dict__.pop(key, None)

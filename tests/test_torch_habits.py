@@ -98,9 +98,11 @@ def test_tensors_that_require_grad_are_accepted() -> None:
     np.testing.assert_array_equal(numbers.toarray(), [[1, 1, 0, 0], [0, 1, 1, 0]])
 
 
-def test_a_tensor_numpy_cannot_hold_is_refused_by_name() -> None:
-    with pytest.raises(sc.ShapeMismatchError, match=r"dtype torch\.bfloat16"):
-        sc.Dense(2, 1).numeric_matrix(torch.ones(1, 2, dtype=torch.bfloat16))
+def test_a_tensor_numpy_cannot_hold_is_read_exactly_as_float64() -> None:
+    weight = torch.tensor([[0.5, -3.0]], dtype=torch.bfloat16)
+    matrix = sc.Dense(2, 1, bias=False).numeric_matrix(weight)
+    assert matrix.dtype == np.float64
+    assert matrix.toarray().tolist() == weight.double().tolist()
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,7 @@ def test_identity_residual_symbolic_matrix_is_i_plus_m() -> None:
             return x + self.conv(x)
 
     net = sc.from_torch(Skip(), (1, 4))
-    conv = sc.Conv1d((1, 4), 1, 3, padding=1, bias=False).renamed("w^{(1.1)}")
+    conv = sc.Conv1d((1, 4), 1, 3, padding=1, bias=False)._with_names("w^{(1.1)}", "b")
     assert net.matrix() == conv.matrix() + sc.Identity((1, 4)).matrix()
 
 
