@@ -219,7 +219,9 @@ class Residual(Layer):
         return (self.branch.forward(x, max_entries=max_entries)
                 + shortcut.forward(x, max_entries=max_entries))
 
-    def numeric_affine(self, weight: Any = None, bias: Any = None) -> tuple[Any, Any]:
+    def numeric_affine(
+        self, weight: Any = None, bias: Any = None, *, max_entries: int | None = None
+    ) -> tuple[Any, Any]:
         """``(M, shift)`` with numbers; ``weight`` holds the parts' pairs (or :attr:`weights`)."""
         if bias is not None:
             raise ShapeMismatchError("a Residual takes its parts' biases in weight=, not bias=")
@@ -232,7 +234,7 @@ class Residual(Layer):
                                 (shortcut, None if weights is None else weights[count:])):
             if not layers:
                 continue
-            full = Sequential(*layers).numeric_matrix(numbers)
+            full = Sequential(*layers).numeric_matrix(numbers, max_entries=max_entries)
             if full.shape[1] == self.n_in + 1:
                 offset = full[:, [-1]].toarray().ravel()
                 shift = offset if shift is None else shift + offset
@@ -240,7 +242,9 @@ class Residual(Layer):
             total = total + full
         return scipy.sparse.csr_array(total), shift
 
-    def numeric_matrix(self, weight: Any = None, bias: Any = None) -> scipy.sparse.csr_array:
+    def numeric_matrix(
+        self, weight: Any = None, bias: Any = None, *, max_entries: int | None = None
+    ) -> scipy.sparse.csr_array:
         """The matrix with numbers, ``[M | b]`` when a part has a bias.
 
         ``weight`` holds one ``(weight, bias)`` pair (or ``None``) per part,
@@ -253,7 +257,7 @@ class Residual(Layer):
         >>> block.numeric_matrix([([[2.0]], [5.0]), ([[3.0]], None)]).toarray()
         array([[5., 5.]])
         """
-        matrix, shift = self.numeric_affine(weight, bias)
+        matrix, shift = self.numeric_affine(weight, bias, max_entries=max_entries)
         if shift is None:
             return matrix
         return scipy.sparse.hstack([matrix, shift[:, None]], format="csr")
