@@ -36,6 +36,7 @@ from symconv.spec import parse_spec
 from symconv.structural import Flatten, Identity, MaxPool1d, MaxPool2d, ReLU, Sigmoid, Tanh
 from symconv.summary import Summary
 from symconv.symbolic import MAX_SYMBOLIC_ENTRIES
+from symconv.tiled import TiledConv1d, TiledConv2d
 from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 __version__ = "0.1.0"
@@ -72,6 +73,8 @@ __all__ = [
     "Summary",
     "SymconvError",
     "Tanh",
+    "TiledConv1d",
+    "TiledConv2d",
     "UnitIndexError",
     "UnsupportedModuleError",
     "__version__",
