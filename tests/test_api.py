@@ -55,6 +55,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.receptive": {"AxisField", "analytic_fields", "dependency_sets"},
     "symconv.spec": {"layer_classes"},
     "symconv.summary": {"SummaryRow"},
+    "symconv.tiled": {"tiled_structure"},
     "symconv.transposed": {"TransposedGeometry"},
 }
 
