@@ -30,8 +30,10 @@ from symconv.plots import (
     plot_sparsity,
 )
 from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
+from symconv.plots.unrolled import plot_unrolled_rnn
 from symconv.pooling import AvgPool1d, AvgPool2d, Subsample2d
 from symconv.receptive import ReceptiveField, trace_receptive_field
+from symconv.recurrent import RNN, LinearRNN
 from symconv.spec import parse_spec
 from symconv.structural import Flatten, Identity, MaxPool1d, MaxPool2d, ReLU, Sigmoid, Tanh
 from symconv.summary import Summary
@@ -43,6 +45,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "MAX_SYMBOLIC_ENTRIES",
+    "RNN",
     "AvgPool1d",
     "AvgPool2d",
     "Conv1d",
@@ -57,6 +60,7 @@ __all__ = [
     "Identity",
     "Layer",
     "LayerConfigError",
+    "LinearRNN",
     "LocallyConnected1d",
     "LocallyConnected2d",
     "MaxPool1d",
@@ -92,6 +96,7 @@ __all__ = [
     "plot_receptive_field",
     "plot_receptive_field_growth",
     "plot_sparsity",
+    "plot_unrolled_rnn",
     "read_graph",
     "trace_receptive_field",
     "vgg16",
