@@ -96,7 +96,7 @@ class RNN:
             raise LayerConfigError(
                 f"in_shape={in_shape!r} must be (steps, input_size), e.g. (4, 1)"
             )
-        steps, inputs = (as_int(v, n) for v, n in zip(in_shape, ("steps", "input_size"), strict=True))
+        steps, inputs = as_int(in_shape[0], "steps"), as_int(in_shape[1], "input_size")
         if nonlinearity is not None and nonlinearity not in NONLINEARITIES:
             raise LayerConfigError(
                 f"nonlinearity={nonlinearity!r} must be 'tanh' or 'relu'"
