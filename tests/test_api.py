@@ -42,6 +42,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.conv": {"ConvGeometry", "check_connection_table", "conv_axes", "conv_structure"},
     "symconv.dense": {"dense_structure"},
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
+    "symconv.gradient": {"bias_gradient", "gradient_symbols", "input_gradient", "weight_gradient"},
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
     "symconv.local": {"local_structure"},

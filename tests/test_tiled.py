@@ -22,18 +22,20 @@ LOCAL = {1: sc.LocallyConnected1d, 2: sc.LocallyConnected2d}
 CONV = {1: sc.Conv1d, 2: sc.Conv2d}
 
 
-def unfold_reference(kwargs: dict[str, Any], weight: np.ndarray, bias: Any,
-                     x: np.ndarray) -> np.ndarray:
+def unfold_reference(kwargs: dict[str, Any], weight: Any, bias: Any, x: Any) -> Any:
     """Every window as a column (``F.unfold``), dotted with kernel ``position mod tiles``.
 
-    A 1-D layer is run as a 2-D one of height 1.
+    Arrays or tensors (gradients flow through tensors); a 1-D layer is run as a 2-D
+    one of height 1. Without ``tiles`` it is the locally connected layer.
     """
+    weight, x = torch.as_tensor(weight), torch.as_tensor(x)
+    bias = None if bias is None else torch.as_tensor(bias)
     dims = len(kwargs["in_shape"]) - 1
     pairs = pad_pairs(kwargs)
     kernel = axes(kwargs["kernel_size"], dims)
     stride, dilation = axes(kwargs["stride"], dims), axes(kwargs["dilation"], dims)
-    tiles = axes(kwargs["tiles"], dims)
-    image = torch.from_numpy(x)[None]
+    tiles = axes(kwargs.get("tiles", 1 << 30), dims)
+    image = x[None]
     if dims == 1:
         image, pairs = image[:, :, None, :], ((0, 0), *pairs)
         kernel, stride, dilation = (1, *kernel), (1, *stride), (1, *dilation)
@@ -47,12 +49,12 @@ def unfold_reference(kwargs: dict[str, Any], weight: np.ndarray, bias: Any,
            for n, k, s, d in zip(padded, kernel, stride, dilation, strict=True)]
     rows = torch.arange(out[0])[:, None] % tiles[0]
     cols = torch.arange(out[1])[None, :] % tiles[1]
-    per_position = torch.from_numpy(weight)[:, rows, cols]  # (C_out, H, W, C_in, kH, kW)
+    per_position = weight[:, rows, cols]  # (C_out, H, W, C_in, kH, kW)
     kernels = per_position.reshape(weight.shape[0], out[0] * out[1], -1)
-    y = torch.einsum("clj,jl->cl", kernels, columns).numpy()
+    y = torch.einsum("clj,jl->cl", kernels, columns)
     if bias is not None:
         b = bias if dims == 2 else bias[:, None, :]
-        y = y + b[:, rows.numpy(), cols.numpy()].reshape(y.shape)
+        y = y + b[:, rows, cols].reshape(y.shape)
     return y.reshape((weight.shape[0], *(out if dims == 2 else out[1:])))
 
 
@@ -75,7 +77,7 @@ def test_tiled_matches_unfold_with_per_position_kernels(dims: int, seed: int, da
     kwargs = data.draw(tiled_kwargs(dims))
     layer = TILED[dims](**kwargs)
     weight, bias, x = random_arrays(layer, seed)
-    expected = unfold_reference(kwargs, weight, bias, x)
+    expected = unfold_reference(kwargs, weight, bias, x).numpy()
     assert expected.shape == layer.out_shape
     np.testing.assert_allclose(apply(layer, weight, bias, x), expected, rtol=1e-10,
                                atol=1e-12)
