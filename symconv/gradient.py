@@ -70,6 +70,25 @@ def _symbolic(value: Any, count: int, name: str, default: list[sympy.Symbol]) ->
     return [sympy.sympify(v) for v in values]
 
 
+def _connection_products(
+    deltas: np.ndarray, xs: np.ndarray, out_unit: np.ndarray, in_unit: np.ndarray
+) -> np.ndarray:
+    """``sum over samples of delta[out] * x[in]`` for every connection.
+
+    When the dense ``delta^T x`` is small it is one matrix product read at the
+    connections; otherwise the products are formed per connection, a chunk of
+    samples at a time, so that memory stays bounded.
+    """
+    if deltas.shape[1] * xs.shape[1] <= CHUNK:
+        return (deltas.T @ xs)[out_unit, in_unit]
+    products = np.zeros(len(out_unit))
+    step = max(1, CHUNK // max(1, len(out_unit)))
+    for start in range(0, len(xs), step):
+        chunk = slice(start, start + step)
+        products += np.einsum("nc,nc->c", deltas[chunk][:, out_unit], xs[chunk][:, in_unit])
+    return products
+
+
 def weight_gradient(layer: Layer, x: Any = None, grad_output: Any = None) -> Any:
     """``dL/dw`` in the layout of ``layer.weight`` (``None`` if it has no weight).
 
@@ -100,12 +119,7 @@ def weight_gradient(layer: Layer, x: Any = None, grad_output: Any = None) -> Any
             raise ShapeMismatchError(
                 f"x holds {len(xs)} samples but grad_output {len(deltas)}"
             )
-        products = np.zeros(len(param))
-        step = max(1, CHUNK // max(1, len(param)))
-        for start in range(0, len(xs), step):
-            chunk = slice(start, start + step)
-            products += np.einsum("nc,nc->c", deltas[chunk][:, out_unit],
-                                  xs[chunk][:, in_unit])
+        products = _connection_products(deltas, xs, out_unit, in_unit)
         if divisor is not None:
             products = products / divisor
         return np.bincount(param, weights=products, minlength=size).reshape(layer.weight_shape)

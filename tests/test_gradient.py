@@ -221,3 +221,16 @@ def test_bad_gradient_arguments_are_refused() -> None:
     with pytest.raises(sc.ShapeMismatchError, match="grad_output has 2 entries"):
         conv.bias_gradient(["a", "b"])
     assert sc.MaxPool1d((1, 4), 2).weight_gradient() is None
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 10**9])
+def test_batched_products_agree_whichever_way_they_are_formed(monkeypatch, chunk) -> None:
+    """Small layers read ``delta^T x`` at the connections, large ones form products per
+    connection in chunks of samples: both give autograd's gradient."""
+    import symconv.gradient
+
+    monkeypatch.setattr(symconv.gradient, "CHUNK", chunk)
+    kwargs = {"in_shape": (2, 5, 4), "out_channels": 3, "kernel_size": 2, "stride": 1,
+              "padding": 1, "dilation": 1, "groups": 1, "padding_mode": "reflect",
+              "flip": False, "bias": True}
+    check(sc.Conv2d(**kwargs), torch_conv(kwargs), 0)
