@@ -30,6 +30,7 @@ from symconv.plots import (
     plot_sparsity,
 )
 from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
+from symconv.plots.sharing import plot_weight_sharing
 from symconv.plots.unrolled import plot_unrolled_rnn
 from symconv.pooling import AvgPool1d, AvgPool2d, Subsample2d
 from symconv.receptive import ReceptiveField, trace_receptive_field
@@ -97,6 +98,7 @@ __all__ = [
     "plot_receptive_field_growth",
     "plot_sparsity",
     "plot_unrolled_rnn",
+    "plot_weight_sharing",
     "read_graph",
     "trace_receptive_field",
     "vgg16",
