@@ -41,6 +41,8 @@ def _counts(conv: Conv1d, lengths: list[int]) -> tuple[list[int], list[int], lis
 
 def _growth(ax: Axes, conv: Conv1d) -> None:
     """Weights of the dense layer (``K L``) and of the convolution against the input length."""
+    from matplotlib.ticker import MaxNLocator
+
     length = conv.in_shape[1]
     least = conv.in_shape[1] - conv.out_shape[1] + 1  # the shortest input with an output
     lengths = sorted({max(least, 1), *range(max(least, 2), 4 * length + 1)})
@@ -60,7 +62,7 @@ def _growth(ax: Axes, conv: Conv1d) -> None:
                 (length, dense[here]), xytext=(8, 4), textcoords="offset points",
                 fontsize=FONT_SIZES["small"], color=INK, va="bottom")
     ax.set_yscale("log")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("input length n (per channel)", fontsize=FONT_SIZES["label"], color=INK)
     ax.set_ylabel("count (log scale)", fontsize=FONT_SIZES["label"], color=INK)
     ax.grid(True, color="#E4E4E4", linewidth=0.8)
