@@ -44,4 +44,8 @@ def test_quick_run_reports_every_figure(capsys) -> None:
         assert all(s > 0 and math.isfinite(s) for run in curves.seconds for s in run)
     assert results.parameters["convolution"] < results.parameters["tiled"] < (
         results.parameters["locally connected"]) < results.parameters["dense"]
-    assert len(sharing.plot(results).axes) == 2
+    import matplotlib.pyplot as plt
+
+    figure = sharing.plot(results)
+    assert len(figure.axes) == 2
+    plt.close(figure)

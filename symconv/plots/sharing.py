@@ -100,8 +100,9 @@ def plot_weight_sharing(conv: Conv1d, *, fig: Figure | None = None) -> Figure:
 
     Examples
     --------
+    >>> from matplotlib.figure import Figure
     >>> import symconv as sc
-    >>> fig = sc.plot_weight_sharing(sc.Conv1d((2, 5), 2, 2, bias=False))
+    >>> fig = sc.plot_weight_sharing(sc.Conv1d((2, 5), 2, 2, bias=False), fig=Figure())
     >>> [ax.get_title() for ax in fig.axes[:2]]
     ['Multiple input, multiple output', 'Weights against the number of inputs']
     """

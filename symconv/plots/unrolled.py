@@ -46,8 +46,9 @@ def plot_unrolled_rnn(rnn: RNN, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
+    >>> from matplotlib.figure import Figure
     >>> import symconv as sc
-    >>> ax = sc.plot_unrolled_rnn(sc.LinearRNN((4, 1), 1))
+    >>> ax = sc.plot_unrolled_rnn(sc.LinearRNN((4, 1), 1), ax=Figure().add_subplot())
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['$u$', '$w$']
     """
