@@ -33,8 +33,11 @@ from symconv.plots import (
     plot_sparsity,
 )
 from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
+from symconv.plots.sharing import plot_weight_sharing
+from symconv.plots.unrolled import plot_unrolled_rnn
 from symconv.pooling import AvgPool1d, AvgPool2d, Subsample2d
 from symconv.receptive import ReceptiveField, trace_receptive_field
+from symconv.recurrent import RNN, LinearRNN
 from symconv.residual import Residual
 from symconv.spec import parse_spec
 from symconv.structural import (
@@ -52,6 +55,7 @@ from symconv.structural import (
 )
 from symconv.summary import Summary
 from symconv.symbolic import MAX_NUMERIC_ENTRIES, MAX_SYMBOLIC_ENTRIES
+from symconv.tiled import TiledConv1d, TiledConv2d
 from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 __version__ = "0.1.0"
@@ -61,6 +65,7 @@ __all__ = [
     "GELU",
     "MAX_NUMERIC_ENTRIES",
     "MAX_SYMBOLIC_ENTRIES",
+    "RNN",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AvgPool1d",
@@ -82,6 +87,7 @@ __all__ = [
     "LayerConfigError",
     "LeakyReLU",
     "Linear",
+    "LinearRNN",
     "LocallyConnected1d",
     "LocallyConnected2d",
     "MaxPool1d",
@@ -100,6 +106,8 @@ __all__ = [
     "Summary",
     "SymconvError",
     "Tanh",
+    "TiledConv1d",
+    "TiledConv2d",
     "UnitIndexError",
     "UnsupportedModuleError",
     "__version__",
@@ -118,6 +126,8 @@ __all__ = [
     "plot_receptive_field",
     "plot_receptive_field_growth",
     "plot_sparsity",
+    "plot_unrolled_rnn",
+    "plot_weight_sharing",
     "read_graph",
     "trace_receptive_field",
     "vgg16",

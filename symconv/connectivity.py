@@ -87,6 +87,8 @@ class Weighting(Enum):
     """One kernel per channel pair, shared by every output position (convolution)."""
     UNTIED = "untied"
     """A separate kernel for every output unit (locally connected)."""
+    TILED = "tiled"
+    """``t`` kernels per axis cycled over output positions: position ``i`` uses ``i mod t``."""
     PER_CHANNEL = "per_channel"
     """One coefficient per output channel for the whole window (LeNet subsampling)."""
     FIXED = "fixed"
@@ -98,6 +100,7 @@ class BiasSharing(Enum):
 
     PER_CHANNEL = "per_channel"
     PER_UNIT = "per_unit"
+    PER_TILE = "per_tile"
 
 
 def frozen(*arrays: Index | None) -> None:
@@ -459,6 +462,8 @@ class Structure:
         of an array of output positions; a unit's divisor is their product.
     bias
         How output units share biases, or ``None`` for no bias.
+    tiles
+        For :attr:`Weighting.TILED`, the number of kernels cycled along each axis.
 
     Examples
     --------
@@ -476,6 +481,7 @@ class Structure:
     weighting: Weighting
     divisors: tuple[Callable[[Index], Index], ...] | None = None
     bias: BiasSharing | None = None
+    tiles: tuple[int, ...] | None = None
 
     @property
     def out_channels(self) -> int:
@@ -571,12 +577,26 @@ class Structure:
         taps = math.prod(self.kernel)
         if self.weighting is Weighting.TIED:
             return p_kernel * taps + tap
-        if self.weighting is Weighting.UNTIED:
-            s_out = math.prod(self.out_spatial)
-            return ((p_out * s_out + o) * self.in_channels + p_in) * taps + tap
+        if self.weighting in (Weighting.UNTIED, Weighting.TILED):
+            cells = math.prod(self._cell_shape)
+            return ((p_out * cells + self._cell(o)) * self.in_channels + p_in) * taps + tap
         if self.weighting is Weighting.PER_CHANNEL:
             return p_out
         return np.full_like(p_out, -1)
+
+    @property
+    def _cell_shape(self) -> tuple[int, ...]:
+        """Output positions with their own kernel: every one, or one tile's worth."""
+        return self.out_spatial if self.tiles is None else self.tiles
+
+    def _cell(self, o: Index) -> Index:
+        """The kernel (tile cell) that flat output positions ``o`` use."""
+        if self.tiles is None:
+            return o
+        position = np.unravel_index(o, self.out_spatial)
+        return np.ravel_multi_index(
+            tuple(p % t for p, t in zip(position, self.tiles, strict=True)), self.tiles
+        )
 
     def _spatial_divisor(self) -> Index:
         assert self.divisors is not None
@@ -655,4 +675,8 @@ class Structure:
             return np.repeat(
                 np.arange(self.out_channels, dtype=np.int64), math.prod(self.out_spatial)
             )
+        if self.bias is BiasSharing.PER_TILE:
+            channel = np.arange(self.out_channels, dtype=np.int64)[:, None]
+            cell = self._cell(np.arange(math.prod(self.out_spatial), dtype=np.int64))
+            return (channel * math.prod(self._cell_shape) + cell[None, :]).ravel()
         return np.arange(self.n_out, dtype=np.int64)

@@ -395,6 +395,46 @@ class Layer:
             raise ShapeMismatchError(f"{self.short_repr()} has no bias; got bias={bias!r}")
         return _checked_array(bias, self.bias_shape, "bias", type(self).__name__).ravel()[index]
 
+    # --- gradients ------------------------------------------------------------------
+    def weight_gradient(self, x: Any = None, grad_output: Any = None) -> Any:
+        """``dL/dw`` in :attr:`weight`'s layout; see :func:`symconv.gradient.weight_gradient`.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.Conv1d((1, 3), 1, 2, bias=False).weight_gradient()
+        [[[delta_1*x_1 + delta_2*x_2, delta_1*x_2 + delta_2*x_3]]]
+        """
+        from symconv.gradient import weight_gradient
+
+        return weight_gradient(self, x, grad_output)
+
+    def bias_gradient(self, grad_output: Any = None) -> Any:
+        """``dL/db`` in :attr:`bias`'s layout; see :func:`symconv.gradient.bias_gradient`.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.Conv1d((1, 3), 1, 2).bias_gradient()
+        [delta_1 + delta_2]
+        """
+        from symconv.gradient import bias_gradient
+
+        return bias_gradient(self, grad_output)
+
+    def input_gradient(self, grad_output: Any = None, *, weight: Any = None) -> Any:
+        """``dL/dx = M^T delta``; see :func:`symconv.gradient.input_gradient`.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.AvgPool1d((1, 4), 2).input_gradient([2.0, 4.0]).tolist()
+        [[1.0, 1.0, 2.0, 2.0]]
+        """
+        from symconv.gradient import input_gradient
+
+        return input_gradient(self, grad_output, weight=weight)
+
     # --- counts -------------------------------------------------------------------
     @property
     def num_weight_parameters(self) -> int:

@@ -193,6 +193,17 @@ def local_kwargs(draw: Any, dims: int) -> dict[str, Any]:
 
 
 @st.composite
+def tiled_kwargs(draw: Any, dims: int) -> dict[str, Any]:
+    """Keyword arguments of a valid ``TiledConv{dims}d``: tiles up to the output size."""
+    import symconv as sc
+
+    kwargs = draw(local_kwargs(dims))
+    local = (sc.LocallyConnected1d if dims == 1 else sc.LocallyConnected2d)(**kwargs)
+    tiles = tuple(draw(st.integers(1, n)) for n in local.out_shape[1:])
+    return {**kwargs, "tiles": as_argument(draw, tiles)}
+
+
+@st.composite
 def subsample_kwargs(draw: Any) -> dict[str, Any]:
     """Keyword arguments of a valid ``Subsample2d``."""
     kernel = per_axis(draw, 2, 1, 3)
@@ -236,7 +247,7 @@ def table_conv_kwargs(draw: Any) -> dict[str, Any]:
 
 def layers(max_dims: int = 3) -> st.SearchStrategy[Any]:
     """A valid layer of any family: convolutions (every mode), transposed, dense,
-    locally connected, average pooling and subsampling."""
+    locally connected, tiled, average pooling and subsampling."""
     import symconv as sc
 
     conv = {1: sc.Conv1d, 2: sc.Conv2d, 3: sc.Conv3d}
@@ -250,6 +261,8 @@ def layers(max_dims: int = 3) -> st.SearchStrategy[Any]:
         dense_kwargs().map(lambda k: sc.Dense(**k)),
         local_kwargs(1).map(lambda k: sc.LocallyConnected1d(**k)),
         local_kwargs(2).map(lambda k: sc.LocallyConnected2d(**k)),
+        tiled_kwargs(1).map(lambda k: sc.TiledConv1d(**k)),
+        tiled_kwargs(2).map(lambda k: sc.TiledConv2d(**k)),
         pool_kwargs(1).map(lambda k: sc.AvgPool1d(**k)),
         pool_kwargs(2).map(lambda k: sc.AvgPool2d(**k)),
         subsample_kwargs().map(lambda k: sc.Subsample2d(**k)),

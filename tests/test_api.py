@@ -48,6 +48,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.dense": {"dense_structure"},
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
     "symconv.latex": {"latex_summary", "latex_text"},
+    "symconv.gradient": {"bias_gradient", "gradient_symbols", "input_gradient", "weight_gradient"},
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
     "symconv.local": {"local_structure"},
@@ -63,6 +64,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.residual": {"dependency_pattern"},
     "symconv.spec": {"layer_classes"},
     "symconv.summary": {"SummaryRow"},
+    "symconv.tiled": {"tiled_structure"},
     "symconv.transposed": {"TransposedGeometry"},
 }
 
