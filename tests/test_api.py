@@ -46,7 +46,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.dense": {"dense_structure"},
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
     "symconv.latex": {"latex_summary", "latex_text"},
-    "symconv.layer": {"as_numpy"},
+    "symconv.layer": {"CalledLikeAModule", "as_numpy"},
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
     "symconv.local": {"local_structure"},
