@@ -92,7 +92,7 @@ class Residual(Layer):
     >>> import symconv as sc
     >>> block = sc.Residual([sc.Conv1d((1, 3), 1, 3, padding=1, bias=False)])
     >>> block
-    Residual((1, 3) -> (1, 3), 1 layer + identity: 3 parameters, 7 connections)
+    Residual((1, 3) -> (1, 3), 1 layer + identity: 3 parameters, 10 connections)
     >>> block.matrix()
     Matrix([
     [w_2 + 1,     w_3,       0],
@@ -284,8 +284,15 @@ class Residual(Layer):
 
     @property
     def num_weight_connections(self) -> int:
-        """Nonzero entries of ``M_f + P``: the (output, input) pairs that depend on each other."""
-        return int(self.pattern().nnz)
+        """Connections of the parts, counted as a network counts its layers', plus one per
+        unit for an identity shortcut (a closed form: cheap at any size)."""
+        identity = self.n_in if not self._parts[1] else 0
+        return identity + sum(layer.num_connections for part in self._parts for layer in part)
+
+    @property
+    def density(self) -> float:
+        """Fraction of the entries of ``M_f + P`` that are nonzero (builds the pattern)."""
+        return int(self.pattern().nnz) / (self.n_out * self.n_in)
 
     # --- display ----------------------------------------------------------------
     def _describe(self) -> list[str]:
