@@ -284,8 +284,10 @@ class Residual(Layer):
 
     @property
     def num_weight_connections(self) -> int:
-        """Connections of the parts, counted as a network counts its layers', plus one per
-        unit for an identity shortcut (a closed form: cheap at any size)."""
+        """The parts' connections (as a network counts them), plus one per unit of identity.
+
+        A closed form, cheap at any size.
+        """
         identity = self.n_in if not self._parts[1] else 0
         return identity + sum(layer.num_connections for part in self._parts for layer in part)
 
