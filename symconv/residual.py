@@ -137,7 +137,12 @@ class Residual(Layer):
         self._set_names("w", "b")
 
     def numbered(self, position: int) -> Residual:
-        """A copy whose parts write their symbols ``w^{(position.k)}`` (used by networks)."""
+        """A copy whose parts write their symbols ``w^{(position.k)}`` (used by networks).
+
+        A block numbered already keeps its names (a slice of a network keeps its symbols).
+        """
+        if self._tag:
+            return self
         clone = copy.copy(self)
         clone._tag = f"{position}."
         return clone
@@ -270,6 +275,28 @@ class Residual(Layer):
         unit = self.output_unit(output_unit)
         row = self.pattern()[[unit], :]
         return tuple(np.sort(row.indices).tolist())
+
+    @property
+    def parameters(self) -> tuple[sympy.Symbol, ...]:
+        """Every trainable symbol of the parts, branch first."""
+        return tuple(s for part in self._named_parts() for layer in part for s in layer.parameters)
+
+    def symbol(self, name: str) -> sympy.Symbol:
+        """The symbol called ``name``: an input, or a symbol of one of the parts.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> block = sc.Sequential(sc.Residual([sc.Dense(2, 2)]))[0]
+        >>> block.symbol("w^{(1.1)}_{2,1}"), block.symbol("x_2")
+        (w^{(1.1)}_{2,1}, x_2)
+        """
+        for layer in [*self._named_parts()[0], *self._named_parts()[1]]:
+            try:
+                return layer.symbol(name)
+            except LayerConfigError:
+                continue
+        raise LayerConfigError(f"{name!r} is not a symbol of {self.short_repr()}")
 
     # --- counts -----------------------------------------------------------------
     @property
