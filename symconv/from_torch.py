@@ -85,7 +85,8 @@ FUNCTIONAL_SIGNATURES["avg_pool2d"] = ("AvgPool2d", (
 
 REFUSED = {
     "softmax": "softmax couples every unit of its axis (each output depends on all of them "
-               "through the sum of exponentials); it is not elementwise and has no matrix",
+               "through the sum of exponentials); it is not elementwise and has no matrix. "
+               "Convert the model up to its logits",
 }
 REFUSED["log_softmax"] = REFUSED["Softmax"] = REFUSED["LogSoftmax"] = REFUSED["softmax"]
 

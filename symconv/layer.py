@@ -30,10 +30,35 @@ from symconv.symbolic import (
 )
 from symconv.symbols import IndexedSymbols, input_symbols
 
-__all__ = ["Layer"]
+__all__ = ["CalledLikeAModule", "Layer"]
 
 
-class Layer:
+class CalledLikeAModule:
+    """``obj(x)`` is ``obj.forward(x)``, as for a PyTorch module (layers and networks).
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.Conv1d((1, 3), 1, 2, bias=False)([1, 2, 3]).T
+    Matrix([[w_1 + 2*w_2, 2*w_1 + 3*w_2]])
+    >>> sc.Sequential(sc.ReLU(2))([-1, 2]).T
+    Matrix([[0, 2]])
+    """
+
+    def forward(
+        self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
+    ) -> sympy.Matrix:
+        """The output for input ``x`` (each layer or network defines it)."""
+        raise NotImplementedError
+
+    def __call__(
+        self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
+    ) -> sympy.Matrix:
+        """``obj(x)`` is ``obj.forward(x)``."""
+        return self.forward(x, max_entries=max_entries)
+
+
+class Layer(CalledLikeAModule):
     """A linear layer ``y = M x + b`` acting on a flattened input of known shape.
 
     Subclasses validate their arguments and describe their structure; this class
@@ -307,18 +332,6 @@ class Layer:
         bias = None if bias_index is None else [self._bias_symbols[i] for i in bias_index.tolist()]
         return forward_column(self.connectivity, self._weight_symbols, given, bias)
 
-    def __call__(
-        self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
-    ) -> sympy.Matrix:
-        """``layer(x)`` is :meth:`forward` (as for a PyTorch module).
-
-        Examples
-        --------
-        >>> import symconv as sc
-        >>> sc.Conv1d((1, 3), 1, 2, bias=False)([1, 2, 3]).T
-        Matrix([[w_1 + 2*w_2, 2*w_1 + 3*w_2]])
-        """
-        return self.forward(x, max_entries=max_entries)
 
     # --- numeric view ---------------------------------------------------------
     def numeric_matrix(

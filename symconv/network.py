@@ -31,7 +31,7 @@ from symconv.errors import (
     ShapeMismatchError,
     SizeLimitError,
 )
-from symconv.layer import Layer
+from symconv.layer import CalledLikeAModule, Layer
 from symconv.symbolic import (
     Rows,
     check_numeric_size,
@@ -145,7 +145,7 @@ def check_product(layers: Sequence[Layer], check: Callable[[int, str], None]) ->
         pattern.data[:] = 1
 
 
-class Sequential:
+class Sequential(CalledLikeAModule):
     """A network: layers applied one after the other, each to the previous output.
 
     Each layer's ``in_shape`` must equal the previous layer's ``out_shape``; a
@@ -343,19 +343,6 @@ class Sequential:
         for layer in self.layers:
             values = list(layer.forward(values, max_entries=max_entries))
         return sympy.Matrix(values)
-
-    def __call__(
-        self, x: Sequence[Any] | None = None, *, max_entries: int | None = None
-    ) -> sympy.Matrix:
-        """``net(x)`` is :meth:`forward` (as for a PyTorch module).
-
-        Examples
-        --------
-        >>> import symconv as sc
-        >>> sc.Sequential(sc.ReLU(2))([-1, 2]).T
-        Matrix([[0, 2]])
-        """
-        return self.forward(x, max_entries=max_entries)
 
     # --- numeric view -----------------------------------------------------------
     def numeric_matrix(

@@ -92,7 +92,7 @@ class Residual(Layer):
     >>> import symconv as sc
     >>> block = sc.Residual([sc.Conv1d((1, 3), 1, 3, padding=1, bias=False)])
     >>> block
-    Residual((1, 3) -> (1, 3), 1 layer + identity: 3 parameters, 7 connections)
+    Residual((1, 3) -> (1, 3), 1 layer + identity: 3 parameters, 10 connections)
     >>> block.matrix()
     Matrix([
     [w_2 + 1,     w_3,       0],
@@ -137,7 +137,12 @@ class Residual(Layer):
         self._set_names("w", "b")
 
     def numbered(self, position: int) -> Residual:
-        """A copy whose parts write their symbols ``w^{(position.k)}`` (used by networks)."""
+        """A copy whose parts write their symbols ``w^{(position.k)}`` (used by networks).
+
+        A block numbered already keeps its names (a slice of a network keeps its symbols).
+        """
+        if self._tag:
+            return self
         clone = copy.copy(self)
         clone.__dict__["_tag"] = f"{position}."
         return clone
@@ -281,6 +286,28 @@ class Residual(Layer):
         row = self.pattern()[[unit], :]
         return tuple(np.sort(row.indices).tolist())
 
+    @property
+    def parameters(self) -> tuple[sympy.Symbol, ...]:
+        """Every trainable symbol of the parts, branch first."""
+        return tuple(s for part in self._named_parts() for layer in part for s in layer.parameters)
+
+    def symbol(self, name: str) -> sympy.Symbol:
+        """The symbol called ``name``: an input, or a symbol of one of the parts.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> block = sc.Sequential(sc.Residual([sc.Dense(2, 2)]))[0]
+        >>> block.symbol("w^{(1.1)}_{2,1}"), block.symbol("x_2")
+        (w^{(1.1)}_{2,1}, x_2)
+        """
+        for layer in [*self._named_parts()[0], *self._named_parts()[1]]:
+            try:
+                return layer.symbol(name)
+            except LayerConfigError:
+                continue
+        raise LayerConfigError(f"{name!r} is not a symbol of {self.short_repr()}")
+
     # --- counts -----------------------------------------------------------------
     @property
     def num_weight_parameters(self) -> int:
@@ -294,8 +321,17 @@ class Residual(Layer):
 
     @property
     def num_weight_connections(self) -> int:
-        """Nonzero entries of ``M_f + P``: the (output, input) pairs that depend on each other."""
-        return int(self.pattern().nnz)
+        """The parts' connections (as a network counts them), plus one per unit of identity.
+
+        A closed form, cheap at any size.
+        """
+        identity = self.n_in if not self._parts[1] else 0
+        return identity + sum(layer.num_connections for part in self._parts for layer in part)
+
+    @property
+    def density(self) -> float:
+        """Fraction of the entries of ``M_f + P`` that are nonzero (builds the pattern)."""
+        return int(self.pattern().nnz) / (self.n_out * self.n_in)
 
     # --- display ----------------------------------------------------------------
     def _describe(self) -> list[str]:

@@ -49,6 +49,7 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
     "symconv.latex": {"latex_summary", "latex_text"},
     "symconv.gradient": {"bias_gradient", "gradient_symbols", "input_gradient", "weight_gradient"},
+    "symconv.layer": {"CalledLikeAModule"},
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
     "symconv.local": {"local_structure"},

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import scipy.sparse
 import sympy
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import MODES, fewer_examples, layers, rng_from, seeds
 
@@ -249,14 +249,16 @@ def test_returned_numeric_matrix_owns_its_arrays() -> None:
 @fewer_examples(10)
 @given(layer=layers(max_dims=1), order=st.permutations(
     ["numeric_matrix", "matrix", "forward", "receptive_field"]), seed=seeds)
+@example(layer=sc.Conv2d((1, 1, 1), 1, 1, connection_table=[[0]]),  # no parameter at all
+         order=["numeric_matrix", "matrix", "forward", "receptive_field"], seed=0)
 def test_residual_views_in_any_order(layer: sc.Layer, order: list[str], seed: int) -> None:
     """A residual block around a drawn layer (a dense projection when the shapes differ)."""
     if layer.out_shape != layer.in_shape and len(layer.out_shape) > 1:
         return  # a flat projection cannot give a multi-axis output
     shortcut = [] if layer.out_shape == layer.in_shape else [
         sc.Dense(layer.in_shape, layer.n_out, bias=False)]
-    weights = [numbers_for(part, seed) if part.num_parameters else None
-               for part in [layer, *shortcut]]
+    weights = [None if part.weight_shape is None and part.bias_shape is None
+               else numbers_for(part, seed) for part in [layer, *shortcut]]
     block = sc.Residual([layer], shortcut, weights=weights)
     x = rng_from(seed).integers(-3, 4, size=block.in_shape)
     views: dict[str, Callable[[], Any]] = {
@@ -271,9 +273,11 @@ def test_residual_views_in_any_order(layer: sc.Layer, order: list[str], seed: in
     parts = [*block.branch.layers, *(block.shortcut or [])]
     values = {}
     for part, pair in zip(parts, weights, strict=True):
-        if pair is not None:
-            numbers = [*pair[0].ravel()] + ([] if pair[1] is None else [*pair[1].ravel()])
-            values.update(zip(part.parameters, numbers, strict=True))
+        for symbols, numbers in zip((part._weight_symbols, part._bias_symbols),
+                                    pair or (None, None), strict=True):
+            if numbers is not None:
+                values.update((s, v) for s, v in zip(symbols, numbers.ravel(), strict=True)
+                              if isinstance(s, sympy.Symbol))
     expected = np.array(first["matrix"].xreplace(values).tolist(), dtype=float)
     np.testing.assert_allclose(first["numeric_matrix"][:, :block.n_in], expected, atol=1e-12)
     row = np.flatnonzero(expected[seed % block.n_out] != 0)

@@ -34,7 +34,7 @@ def test_sympy_latex_of_a_layer_is_its_summary_and_matrix() -> None:
 
 
 def test_latex_matrix_truncates_and_checks_its_limits() -> None:
-    layer = sc.Conv1d((1, 10**6), 1, 3)
+    layer = sc.Conv1d((1, 10**4), 1, 3)
     rows = cells(sc.latex_matrix(layer, max_rows=4, max_cols=6))
     assert len(rows) == 5 and all(len(row) == 7 for row in rows)
     assert rows[2][3] == r"\ddots" and rows[0][3] == r"\cdots" and rows[2][0] == r"\vdots"
@@ -83,3 +83,16 @@ def test_symbol_lookup_refuses_near_misses() -> None:
             conv.symbol(name)  # type: ignore[arg-type]
     net = sc.Sequential(sc.Dense(2, 2), sc.Dense(2, 1))
     assert net.layers[1].symbol("w^{(2)}_{1,2}") in net.matrix().free_symbols
+
+
+def test_residual_symbols_stay_apart_and_are_found() -> None:
+    net = sc.Sequential(sc.Conv1d((1, 8), 1, 3, bias=False),
+                        sc.Residual([sc.Conv1d((1, 6), 1, 3, padding=1, bias=False)],
+                                    [sc.Conv1d((1, 6), 1, 1, bias=False)]))
+    assert set(net.parameters) == net.matrix().free_symbols - set(net.input_symbols)
+    assert len(set(net.parameters)) == 3 + 3 + 1
+    assert net[1:].parameters == net[1].parameters  # a slice keeps the symbols
+    block = net[1]
+    for symbol in block.parameters:
+        assert block.symbol(str(symbol)) == symbol
+    assert [str(s) for s in block.parameters][-1] == "w^{(2.2)}_1"

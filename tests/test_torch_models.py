@@ -319,3 +319,45 @@ def test_new_activations_match_torch() -> None:
         assert layer.receptive_field(5) == (5,)
         with pytest.raises(sc.NotLinearError):
             layer.matrix()
+
+
+class BasicBlock(nn.Module):
+    """torchvision's ResNet BasicBlock, with a stride-2 projection shortcut."""
+
+    def __init__(self, channels: int, out: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, out, 3, stride=2, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(out)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(out, out, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(out)
+        self.downsample = nn.Sequential(nn.Conv2d(channels, out, 1, stride=2, bias=False),
+                                        nn.BatchNorm2d(out))
+
+    def forward(self, x: Any) -> Any:
+        identity = self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += identity
+        return self.relu(out)
+
+
+def test_resnet_block_receptive_fields_are_the_jacobian_s_pattern() -> None:
+    torch.manual_seed(0)
+    module = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), BasicBlock(2, 3)).double().eval()
+    with torch.no_grad():  # positive weights and input keep every ReLU active
+        for p in module.parameters():
+            p.abs_()
+    net = sc.from_torch(module, (1, 8, 8))
+    assert [type(layer).__name__ for layer in net] == ["Conv2d", "Residual", "ReLU"]
+    block = net[1]
+    assert [layer.name for layer in block.branch] == ["1.conv1", "1.bn1", "1.relu", "1.conv2",
+                                                       "1.bn2"]
+    assert [layer.name for layer in block.shortcut or []] == ["1.downsample.0",
+                                                             "1.downsample.1"]
+    assert net.num_parameters == sum(p.numel() for p in module.parameters())
+    x = rng_from(1).uniform(0.1, 1.0, size=(1, 8, 8))
+    pattern = jacobian(module, (1, 8, 8), x) != 0
+    for unit in range(net.n_out):
+        assert net.receptive_field(unit) == tuple(np.flatnonzero(pattern[unit]).tolist())
+    assert len(net.summary().rows) == 3
