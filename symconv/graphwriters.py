@@ -163,7 +163,9 @@ def write_dot(graph: nx.DiGraph, stream: IO[bytes]) -> None:
         key = (id(encoded), color)
         text = texts.get(key)
         if text is None:
-            style = [f'color="{color}"'] if color else ['color="#6e6e6e"', "style=dashed"]
+            bias = data.get("kind") == "bias"
+            style = ([f'color="{color}"'] if color
+                     else ['color="#6e6e6e"', "style=dashed"] if bias else [])
             label = str(data.get("label", ""))
             text = texts[key] = ", ".join(
                 [*style, f"tooltip={_quoted(label)}", *_data_text(encoded)]
