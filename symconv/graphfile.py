@@ -50,6 +50,7 @@ __all__ = [
     "MAX_SREPR_CHARS",
     "MAX_SREPR_DEPTH",
     "attribute_encoder",
+    "checked_text",
     "decode_attributes",
     "encode_attributes",
     "encoded_graph",
@@ -71,7 +72,14 @@ MAX_FLOAT_PRECISION = 3_400
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _checked_text(text: str, where: str) -> str:
+def checked_text(text: str, where: str) -> str:
+    """``text`` once it holds no character that XML cannot hold; ``where`` names it in the error.
+
+    Examples
+    --------
+    >>> checked_text("w_{1,2}", "label")
+    'w_{1,2}'
+    """
     bad = _NOT_XML.search(text)
     if bad:
         raise ExportError(
@@ -100,7 +108,7 @@ def encode_attributes(data: dict[str, Any]) -> dict[str, Any]:
     """
     encoded: dict[str, Any] = {}
     for key, value in data.items():
-        _checked_text(key, "attribute name")
+        checked_text(key, "attribute name")
         if isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, sympy.Basic):
@@ -108,7 +116,7 @@ def encode_attributes(data: dict[str, Any]) -> dict[str, Any]:
         elif value is None or isinstance(value, tuple | list):
             encoded[key + _JSON] = json.dumps(value)
         elif isinstance(value, str):
-            encoded[key] = _checked_text(value, f"attribute {key}")
+            encoded[key] = checked_text(value, f"attribute {key}")
         elif isinstance(value, int | float):
             encoded[key] = value
         else:
@@ -296,7 +304,7 @@ def encoded_graph(graph: nx.DiGraph) -> nx.DiGraph:
     copy = nx.DiGraph()
     copy.graph.update(encode_attributes(graph.graph))
     for node in graph:
-        _checked_text(str(node), "node")
+        checked_text(str(node), "node")
     copy.add_nodes_from((n, encode(d)) for n, d in graph.nodes(data=True))
     fill_edges(copy, ((u, v, encode(d)) for u, v, d in graph.edges(data=True)))
     return copy
@@ -370,6 +378,8 @@ def _read_raw(path: Path, max_bytes: int) -> nx.DiGraph:
         raw = reader(data)
     except RecursionError:
         raise ExportError(f"cannot read a graph from {str(path)!r}: nested too deeply") from None
+    except KeyError as err:
+        raise ExportError(f"cannot read a graph from {str(path)!r}: missing {err}") from None
     except _READ_ERRORS as err:
         raise ExportError(f"cannot read a graph from {str(path)!r}: {err}") from None
     if not isinstance(raw, nx.DiGraph) or raw.is_multigraph():

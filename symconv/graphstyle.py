@@ -103,15 +103,17 @@ def edge_colors(datas: Iterable[dict[str, Any]]) -> list[str | None]:
 def column_of(data: dict[str, Any]) -> int | None:
     """The column a node stands in: its ``layer`` if it has one, else by ``role``.
 
+    Bias nodes stand with the units their layer reads, left of the units they feed.
+
     Examples
     --------
     >>> column_of({"role": "input"}), column_of({"role": "output"}), column_of({})
     (0, 1, None)
-    >>> column_of({"role": "hidden", "layer": 2})
-    2
+    >>> column_of({"role": "hidden", "layer": 2}), column_of({"role": "bias", "layer": 2})
+    (2, 1)
     """
     if "layer" in data:
-        return int(data["layer"])
+        return int(data["layer"]) - (data.get("role") == "bias")
     return {"input": 0, "bias": 0, "output": 1}.get(data.get("role", ""))
 
 

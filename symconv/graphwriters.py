@@ -16,12 +16,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import IO, Any
 
 import networkx as nx
 
-from symconv.graphfile import EDGES_KEY, attribute_encoder, encoded_graph
+from symconv.graphfile import EDGES_KEY, attribute_encoder, checked_text, encoded_graph
 from symconv.graphstyle import color_key, column_of, edge_colors, html_label, unit_positions
 
 __all__ = ["GRAPH_WRITERS", "write_dot", "write_gexf"]
@@ -32,7 +33,7 @@ _GRAPHVIZ_NAMES = frozenset({
 })
 """Graphviz attributes that a graph's data attributes must not set by accident."""
 
-_NODE_STYLE = 'shape=circle, width=0.5, fixedsize=true, fontname="Helvetica", fontsize=12'
+_NODE_STYLE = 'shape=circle, fixedsize=true, fontname="Helvetica", fontsize=12'
 
 
 def _write_json(graph: nx.DiGraph, stream: IO[bytes]) -> None:
@@ -108,6 +109,13 @@ def _label_text(data: dict[str, Any], fallback: Any) -> list[str]:
     return [f"label=<{html_label(label)}>", f"tooltip={_quoted(label)}"]
 
 
+def _node_width(graph: nx.DiGraph) -> float:
+    """The diameter in inches of circles that hold every node's label (12 pt Helvetica)."""
+    longest = max((len(re.sub(r"[_^{}]", "", str(label)))
+                   for _, label in graph.nodes(data="label", default="")), default=0)
+    return max(0.5, 0.08 * longest + 0.22)
+
+
 def _legend(labels: dict[str, str]) -> list[str]:
     rows = "".join(
         f'<TR><TD BGCOLOR="{color}" WIDTH="18"></TD><TD ALIGN="LEFT">{html_label(label)}</TD></TR>'
@@ -136,11 +144,12 @@ def write_dot(graph: nx.DiGraph, stream: IO[bytes]) -> None:
     lines = [
         f"digraph {_quoted(graph.graph.get('name', 'G'))} {{",
         "  rankdir=LR; ranksep=1.6; nodesep=0.15;",
-        f"  node [{_NODE_STYLE}];",
+        f"  node [{_NODE_STYLE}, width={_node_width(graph):.2f}];",
         "  edge [arrowsize=0.6, penwidth=1.2];",
     ]
     columns: dict[int | None, list[tuple[str, str]]] = {}
     for node, data in graph.nodes(data=True):
+        checked_text(str(node), "node")
         attributes = _label_text(data, node) + _data_text(encode(data))
         columns.setdefault(column_of(data), []).append(
             (_quoted(node), f"{_quoted(node)} [{', '.join(attributes)}];")
