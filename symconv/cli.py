@@ -82,7 +82,7 @@ def draw(
         with figure_style():
             import symconv
 
-            options = {} if dpi is None else {"dpi": checked_dpi(dpi)}
+            options: dict[str, Any] = {} if dpi is None else {"dpi": checked_dpi(dpi)}
             symconv.animate_convolution(layer, path=target, **options)  # written atomically
         return target
     target = checked_target(path, (".png", ".svg", ".pdf"))

@@ -77,7 +77,7 @@ MAX_GRAPH_EDGES = 200_000
 """Default limit on the nodes and on the edges of a graph (NetworkX keeps about 1 KiB per edge)."""
 
 
-class LayerGraph(nx.DiGraph):  # type: ignore[type-arg]
+class LayerGraph(nx.DiGraph):
     """A ``networkx.DiGraph`` that shows a readable summary in a REPL or notebook.
 
     It is a plain directed graph in every other respect: every NetworkX function
@@ -332,7 +332,7 @@ def _add_edges(
     slower hashing; each edge gets its own copy of its entry's attributes.
     """
     templates: dict[tuple[int, Any], dict[str, Any]] = {}
-    keys = list(zip(map(id, values), params))
+    keys = list(zip(map(id, values), params, strict=True))
     for key, value in zip(keys, values, strict=True):
         if key not in templates:
             templates[key] = edge_attributes(value, key[1], kind)

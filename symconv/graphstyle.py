@@ -29,7 +29,7 @@ ROW_GAP = 40.0
 
 
 def html_label(text: str) -> str:
-    """``text`` as a Graphviz HTML-like label: ``_{...}`` and ``^{...}`` become sub- and superscripts.
+    """``text`` as a Graphviz HTML-like label: ``_{...}``, ``^{...}`` become sub-, superscripts.
 
     Examples
     --------

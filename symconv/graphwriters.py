@@ -116,10 +116,20 @@ def _node_width(graph: nx.DiGraph) -> float:
     return max(0.5, 0.08 * longest + 0.22)
 
 
-def _legend(labels: dict[str, str]) -> list[str]:
+def _legend(datas: list[dict[str, Any]], colors: list[str | None]) -> list[str]:
+    """A table of each colour and its weight, when there are at most ten (none otherwise)."""
+    entries: dict[str, tuple[int, str]] = {}
+    for data, color in zip(datas, colors, strict=True):
+        key = color_key(data)
+        if color and key is not None and color not in entries:
+            folded = isinstance(data.get("param"), tuple)
+            entries[color] = (key, "sum of folded taps" if folded else str(data.get("label", "")))
+    if not 0 < len(entries) <= 10:
+        return []
+    order = sorted(entries.items(), key=lambda item: (item[1][0] < 0, abs(item[1][0])))
     rows = "".join(
         f'<TR><TD BGCOLOR="{color}" WIDTH="18"></TD><TD ALIGN="LEFT">{html_label(label)}</TD></TR>'
-        for color, label in labels.items()
+        for color, (_, label) in order  # in parameter order, neutral greys last
     )
     return [
         "  { rank=sink; legend [shape=plaintext, fixedsize=false, label=<"
@@ -137,57 +147,76 @@ def write_dot(graph: nx.DiGraph, stream: IO[bytes]) -> None:
     >>> stream = io.BytesIO()
     >>> write_dot(sc.Conv1d((1, 3), 1, 2, bias=False).graph(), stream)
     >>> lines = stream.getvalue().decode().splitlines()
-    >>> print(next(line for line in lines if line.startswith('  "x1" -> "h1"')))
-      "x1" -> "h1" [color="#0072b2", tooltip="w_1", symbol_srepr="Symbol('w_1', real=True)", param="0", kind="weight", data_label="w_1"];
+    >>> edge = next(line for line in lines if line.startswith('  "x1" -> "h1"'))
+    >>> for part in edge.split(", "):
+    ...     print(part)
+      "x1" -> "h1" [color="#0072b2"
+    tooltip="w_1"
+    symbol_srepr="Symbol('w_1'
+    real=True)"
+    param="0"
+    kind="weight"
+    data_label="w_1"];
     """
     encode = attribute_encoder()
+    ids = {node: _quoted(checked_text(str(node), "node")) for node in graph}
     lines = [
         f"digraph {_quoted(graph.graph.get('name', 'G'))} {{",
         "  rankdir=LR; ranksep=1.6; nodesep=0.15;",
         f"  node [{_NODE_STYLE}, width={_node_width(graph):.2f}];",
         "  edge [arrowsize=0.6, penwidth=1.2];",
+        *_node_lines(graph, ids, encode),
     ]
-    columns: dict[int | None, list[tuple[str, str]]] = {}
-    for node, data in graph.nodes(data=True):
-        checked_text(str(node), "node")
-        attributes = _label_text(data, node) + _data_text(encode(data))
-        columns.setdefault(column_of(data), []).append(
-            (_quoted(node), f"{_quoted(node)} [{', '.join(attributes)}];")
-        )
-    for column, nodes in columns.items():
-        statements = [statement for _, statement in nodes]
-        if column is None:
-            lines += [f"  {s}" for s in statements]
-            continue
-        lines += ["  { rank=same;", *(f"    {s}" for s in statements)]
-        if len(nodes) > 1:  # keeps the units of a column in their order
-            lines.append(f"    {' -> '.join(node for node, _ in nodes)} [style=invis];")
-        lines.append("  }")
-    edges = list(graph.edges(data=True))
-    colors = edge_colors(data for _, _, data in edges)
-    texts: dict[tuple[int, str | None], str] = {}
-    legend: dict[str, tuple[Any, str]] = {}
-    for (u, v, data), color in zip(edges, colors, strict=True):
-        encoded = encode(data)
-        key = (id(encoded), color)
-        text = texts.get(key)
-        if text is None:
-            bias = data.get("kind") == "bias"
-            style = ([f'color="{color}"'] if color
-                     else ['color="#6e6e6e"', "style=dashed"] if bias else [])
-            label = str(data.get("label", ""))
-            text = texts[key] = ", ".join(
-                [*style, f"tooltip={_quoted(label)}", *_data_text(encoded)]
-            )
-            if color and len(legend) <= 10:
-                folded = isinstance(data.get("param"), tuple)
-                legend.setdefault(color, (color_key(data), "sum of folded taps" if folded else label))
-        lines.append(f"  {_quoted(u)} -> {_quoted(v)} [{text}];")
-    if 0 < len(legend) <= 10:  # in parameter order, neutral greys last
-        order = sorted(legend.items(), key=lambda item: (item[1][0] < 0, abs(item[1][0])))
-        lines += _legend({color: label for color, (_, label) in order})
+    # Edges of one weight share their attribute objects: format each distinct dict once.
+    codes: dict[tuple[Any, ...], int] = {}
+    datas: list[dict[str, Any]] = []
+    edge_codes = []
+    for _, _, data in graph.edges(data=True):
+        key = (*data, *map(id, data.values()))
+        code = codes.get(key)
+        if code is None:
+            code = codes[key] = len(datas)
+            datas.append(data)
+        edge_codes.append(code)
+    colors = edge_colors(datas)
+    texts = [_edge_text(data, color, encode(data)) for data, color in zip(datas, colors,
+                                                                         strict=True)]
+    lines += [f"  {ids[u]} -> {ids[v]} [{texts[code]}];"
+              for (u, v), code in zip(graph.edges(), edge_codes, strict=True)]
+    lines += _legend(datas, colors)
     lines.append("}")
     stream.write(("\n".join(lines) + "\n").encode())
+
+
+def _node_lines(
+    graph: nx.DiGraph, ids: dict[Any, str], encode: Callable[[dict[str, Any]], dict[str, Any]]
+) -> list[str]:
+    """The node statements, each column of units on one rank and in its order."""
+    statements: dict[int | None, list[str]] = {}
+    orders: dict[int | None, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        column = column_of(data)
+        attributes = ", ".join(_label_text(data, node) + _data_text(encode(data)))
+        statements.setdefault(column, []).append(f"{ids[node]} [{attributes}];")
+        orders.setdefault(column, []).append(ids[node])
+    lines = []
+    for column, own in statements.items():
+        if column is None:
+            lines += [f"  {s}" for s in own]
+            continue
+        lines += ["  { rank=same;", *(f"    {s}" for s in own)]
+        if len(own) > 1:  # keeps the units of a column in their order
+            lines.append(f"    {' -> '.join(orders[column])} [style=invis];")
+        lines.append("  }")
+    return lines
+
+
+def _edge_text(data: dict[str, Any], color: str | None, encoded: dict[str, Any]) -> str:
+    """The attribute list of an edge: its colour (dashed grey for a bias), tooltip and data."""
+    bias = data.get("kind") == "bias"
+    style = [f'color="{color}"'] if color else ['color="#6e6e6e"', "style=dashed"] if bias else []
+    tooltip = f"tooltip={_quoted(data.get('label', ''))}"
+    return ", ".join([*style, tooltip, *_data_text(encoded)])
 
 
 GRAPH_WRITERS: dict[str, Callable[[nx.DiGraph, IO[bytes]], None]] = {

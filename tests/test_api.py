@@ -41,9 +41,18 @@ INTERNAL_MODULES = {
 INTERNAL: dict[str, set[str]] = {
     "symconv.conv": {"ConvGeometry", "check_connection_table", "conv_axes", "conv_structure"},
     "symconv.dense": {"dense_structure"},
-    "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
-    "symconv.graph": {"output_label"},
-    "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
+    "symconv.exporting": {"atomic_path", "checked_dpi", "checked_target", "save_figure"},
+    "symconv.graph": {
+        "LayerGraph", "check_graph_size", "edge_attributes", "fill_edges", "output_label",
+    },
+    "symconv.graphfile": {
+        "attribute_encoder", "checked_text", "decode_attributes", "encode_attributes",
+        "encoded_graph", "expression_from_srepr",
+    },
+    "symconv.graphstyle": {
+        "color_key", "column_of", "edge_colors", "html_label", "unit_positions",
+    },
+    "symconv.graphwriters": {"write_dot", "write_gexf"},
     "symconv.local": {"local_structure"},
     "symconv.plots.animation": {"SlidingWindow"},
     "symconv.plots.connectivity": {"connectivity_figure", "diagram_size"},

@@ -47,13 +47,13 @@ def test_a_directory_a_missing_system_path_and_a_nul_are_refused(tmp_path, ext):
 def test_an_unwritable_folder_is_refused_naming_the_target(tmp_path):
     folder = tmp_path / "locked"
     folder.mkdir(mode=0o500)
-    with pytest.raises(sc.ExportError, match="cannot write .*locked/g.json"):
+    with pytest.raises(sc.ExportError, match=r"cannot write .*locked/g\.json"):
         sc.export(CANONICAL, folder / "g.json")
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_a_system_folder_that_takes_no_files_is_refused_naming_the_target():
-    with pytest.raises(sc.ExportError, match="cannot write '/proc/g.json': "):
+    with pytest.raises(sc.ExportError, match=r"cannot write '/proc/g\.json': "):
         sc.export(CANONICAL, "/proc/g.json")
 
 

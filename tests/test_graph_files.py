@@ -4,7 +4,6 @@ and hostile graph files refused with one error naming the file and the place."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import time

@@ -1,4 +1,4 @@
-"""NetworkX's own functions accept ``layer.graph()``: the edge key ``weight`` is numeric or absent."""
+"""NetworkX's functions accept ``layer.graph()``: the edge key ``weight`` is numeric or absent."""
 
 from __future__ import annotations
 
