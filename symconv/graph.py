@@ -318,7 +318,9 @@ def fill_edges(graph: nx.DiGraph, edges: Iterable[tuple[Any, Any, dict[str, Any]
             else:
                 graph.add_edge(u, v)
                 succ[u][v] = pred[v][u] = data
-    nx._clear_cache(graph)
+    clear_cache = getattr(nx, "_clear_cache", None)  # networkx >= 3.3 caches conversions
+    if clear_cache is not None:
+        clear_cache(graph)
 
 
 def _add_edges(

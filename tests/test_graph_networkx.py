@@ -123,3 +123,14 @@ def test_layer_graph_takes_max_edges():
 def test_graph_limit_counts_nodes(layer):
     with pytest.raises(sc.SizeLimitError, match=r"\d{3},\d{3},\d{3} nodes"):
         layer().graph()
+
+
+def test_fast_edge_filling_builds_what_add_edges_from_builds():
+    layer = sc.Conv1d((2, 6), 3, 3, padding=1, padding_mode="reflect")
+    fast = layer.graph(bias=True)
+    slow = nx.DiGraph(name=fast.graph["name"])
+    slow.add_nodes_from(fast.nodes(data=True))
+    slow.add_edges_from((u, v, dict(d)) for u, v, d in fast.edges(data=True))
+    assert nx.utils.graphs_equal(fast, slow)
+    assert list(fast.edges) == list(slow.edges)
+    assert all(fast.succ[u][v] is fast.pred[v][u] for u, v in fast.edges)
