@@ -1,5 +1,8 @@
 """A layer as a NetworkX graph: which input feeds which output through which weight.
 
+The graph is a :class:`LayerGraph`, a ``networkx.DiGraph`` that shows a summary
+(units, edges, distinct weights) in a REPL or notebook instead of its address.
+
 Nodes
     One node per input unit, then one per output unit, then (with ``bias=True``)
     one per bias parameter, each in flat C order. Node ids are short strings that
