@@ -212,3 +212,15 @@ def test_wide_tex_matrix_compiles_and_fits_the_text_width(tmp_path):
     log, page = compile_tex(tmp_path, "\\input{narrow.tex}")
     left, right = ink_columns(page)
     assert right - left < (rule_right - rule_left) / 3  # a small matrix is not enlarged
+
+
+@pytest.mark.parametrize("ext", [".graphml", ".gexf", ".json", ".dot"])
+def test_graph_files_are_byte_stable_and_independent_of_earlier_views(tmp_path, ext):
+    layer = sc.Conv1d((2, 5), 2, 3, padding=1, padding_mode="circular")
+    first = sc.export(layer, tmp_path / f"a{ext}", bias=True).read_bytes()
+    graph = layer.graph(bias=True)
+    graph.edges["x1", "h1"]["label"] = "mutated"
+    graph.remove_node("x2")
+    layer.matrix()
+    layer.forward()
+    assert sc.export(layer, tmp_path / f"b{ext}", bias=True).read_bytes() == first
