@@ -47,7 +47,7 @@ INTERNAL: dict[str, set[str]] = {
     },
     "symconv.graphfile": {
         "attribute_encoder", "checked_text", "decode_attributes", "encode_attributes",
-        "encoded_graph", "expression_from_srepr",
+        "encoded_graph",
     },
     "symconv.graphstyle": {
         "color_key", "column_of", "edge_colors", "html_label", "unit_positions",
@@ -63,6 +63,7 @@ INTERNAL: dict[str, set[str]] = {
     },
     "symconv.receptive": {"AxisField", "analytic_fields", "dependency_sets"},
     "symconv.spec": {"layer_classes"},
+    "symconv.srepr": {"expression_from_srepr"},
     "symconv.summary": {"SummaryRow"},
     "symconv.transposed": {"TransposedGeometry"},
 }

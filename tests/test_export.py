@@ -18,8 +18,8 @@ from PIL import Image
 
 import symconv as sc
 import symconv.exporting as exporting
-from symconv.graphfile import expression_from_srepr
 from symconv.graphwriters import GRAPH_WRITERS
+from symconv.srepr import expression_from_srepr
 
 LAYERS = {
     "canonical": sc.Conv2d((1, 4, 4), 1, 2, stride=2, bias=False),
