@@ -106,7 +106,8 @@ class LayerGraph(nx.DiGraph):
         {'inputs': 3, 'outputs': 2, 'biases': 2, 'edges': 8, 'distinct weights': 8}
         """
         roles = Counter(role for _, role in self.nodes(data="role"))
-        counts = {f"{role}s" if role != "bias" else "biases": count
+        plural = {"input": "inputs", "output": "outputs", "bias": "biases"}
+        counts = {plural.get(role, role): count
                   for role, count in roles.items() if role is not None}
         others = roles.get(None, 0)
         if others:

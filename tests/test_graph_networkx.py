@@ -134,3 +134,14 @@ def test_fast_edge_filling_builds_what_add_edges_from_builds():
     assert nx.utils.graphs_equal(fast, slow)
     assert list(fast.edges) == list(slow.edges)
     assert all(fast.succ[u][v] is fast.pred[v][u] for u, v in fast.edges)
+
+
+def test_a_notebook_shows_the_summary_not_an_address():
+    formatters = pytest.importorskip("IPython.core.formatters")
+    graph = sc.Sequential.build((1, 6), (sc.Conv1d, 1, 3), (sc.Conv1d, 1, 3)).graph()
+    bundle, _ = formatters.DisplayFormatter().format(graph)
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert bundle["text/plain"].startswith("<LayerGraph Sequential((1, 6) -> (1, 2)): 6 inputs")
+    assert " at 0x" not in bundle["text/plain"]
+    assert "4 hidden, 2 outputs, 18 edges, 6 distinct weights>" in bundle["text/plain"]
+    assert "<td style='text-align:right'>18</td>" in bundle["text/html"]  # the edges
