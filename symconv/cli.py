@@ -4,8 +4,8 @@ A SPEC is a layer constructor call such as ``"Conv2d((1, 4, 4), 1, 2, stride=2)"
 with literal arguments (see :func:`symconv.parse_spec`; it is never evaluated)::
 
     symconv matrix SPEC [--latex] [--max-rows N] [--max-cols N]
-    symconv draw SPEC [--kind KIND] -o FILE [--unit N]
-    symconv export SPEC -o FILE [--bias] [--tikz]
+    symconv draw SPEC [--kind KIND] -o FILE [--unit N] [--dpi DPI]
+    symconv export SPEC -o FILE [--bias] [--tikz] [--dpi DPI] [--max-edges N]
     symconv summary SPEC [SPEC ...]
     symconv demo [-o DIR]
 
@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 from symconv import display
 from symconv.errors import SymconvError, UnitIndexError
-from symconv.exporting import checked_target, export
+from symconv.exporting import checked_dpi, checked_target, export
 from symconv.layer import Layer
 from symconv.spec import parse_spec
 
@@ -59,8 +59,13 @@ FIGURE_KINDS = ("connectivity", "comparison", "sparsity", "receptive-field", "gr
 """Figure kinds ``symconv draw`` saves as PNG, SVG or PDF (plus ``animation``, a GIF)."""
 
 
-def draw(layer: Layer, kind: str, path: str | Path, *, unit: int = 1) -> Path:
+def draw(
+    layer: Layer, kind: str, path: str | Path, *, unit: int = 1, dpi: float | None = None
+) -> Path:
     """Write one figure of ``layer`` to ``path``; ``unit`` is a 1-based output unit.
+
+    ``dpi`` is the resolution of a PNG or GIF (default: that of :func:`symconv.export`
+    and :func:`symconv.animate_convolution`).
 
     Examples
     --------
@@ -77,14 +82,15 @@ def draw(layer: Layer, kind: str, path: str | Path, *, unit: int = 1) -> Path:
         with figure_style():
             import symconv
 
-            symconv.animate_convolution(layer, path=target)  # written atomically
+            options: dict[str, Any] = {} if dpi is None else {"dpi": checked_dpi(dpi)}
+            symconv.animate_convolution(layer, path=target, **options)  # written atomically
         return target
     target = checked_target(path, (".png", ".svg", ".pdf"))
     if not 1 <= unit <= layer.n_out:
         raise UnitIndexError(f"unit {unit} is outside the outputs 1..{layer.n_out} of "
                              f"{layer.short_repr()}")
     with figure_style():
-        return export(_figure(kind, layer, unit), target)
+        return export(_figure(kind, layer, unit), target, **({} if dpi is None else {"dpi": dpi}))
 
 
 def summary_text(layers: Sequence[Layer]) -> str:
@@ -209,6 +215,8 @@ def _parser() -> argparse.ArgumentParser:
     draw_cmd.add_argument("-o", "--output", required=True, metavar="FILE")
     draw_cmd.add_argument("--unit", type=_positive, default=1, metavar="N",
                           help="output unit of the receptive field, counted from 1")
+    draw_cmd.add_argument("--dpi", type=float, metavar="DPI",
+                          help="resolution of a PNG or GIF (PNG default 200)")
 
     export_cmd = commands.add_parser(
         "export", help="write the graph (.graphml .gexf .json .dot), LaTeX (.tex) or a diagram"
@@ -217,6 +225,10 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("-o", "--output", required=True, metavar="FILE")
     export_cmd.add_argument("--bias", action="store_true", help="graphs: add the bias nodes")
     export_cmd.add_argument("--tikz", action="store_true", help=".tex: a TikZ diagram")
+    export_cmd.add_argument("--dpi", type=float, metavar="DPI",
+                            help=".png .svg .pdf: resolution (PNG default 200)")
+    export_cmd.add_argument("--max-edges", type=_positive, metavar="N",
+                            help="graphs: the size limit (nodes and edges) to raise")
 
     summary = commands.add_parser("summary", help="one line per layer of a network")
     summary.add_argument("specs", nargs="+", metavar="SPEC")
@@ -243,8 +255,9 @@ def _run(args: argparse.Namespace) -> str:
             return display.matrix_latex(layer, args.max_rows, args.max_cols)
         return f"{layer!r}\n{display.matrix_text(layer, args.max_rows, args.max_cols)}"
     if args.command == "draw":
-        return f"Wrote {draw(layer, args.kind, args.output, unit=args.unit)}"
-    options = {k: True for k in ("bias", "tikz") if getattr(args, k)}
+        return f"Wrote {draw(layer, args.kind, args.output, unit=args.unit, dpi=args.dpi)}"
+    options: dict[str, Any] = {k: True for k in ("bias", "tikz") if getattr(args, k)}
+    options |= {k: getattr(args, k) for k in ("dpi", "max_edges") if getattr(args, k) is not None}
     return f"Wrote {export(layer, args.output, **options)}"
 
 

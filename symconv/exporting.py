@@ -1,47 +1,72 @@
-"""One function to write a layer, a graph or a figure to a file, chosen by its extension.
+r"""One function to write a layer, a graph or a figure to a file, chosen by its extension.
 
 * ``.png``, ``.svg``, ``.pdf``: a matplotlib Figure or Axes, or a layer's
   connectivity diagram (:func:`symconv.plot_connectivity`). SVG and PDF files are
-  byte-identical from run to run. Option ``dpi``.
+  byte-identical from run to run. Option ``dpi`` (PNG: :data:`DEFAULT_DPI` unless
+  given; SVG and PDF: the figure's own, for any raster parts).
 * ``.graphml``, ``.gexf``, ``.json`` (node-link), ``.dot``: a layer's graph
   (:func:`symconv.layer_graph`), a ``networkx.DiGraph``, or anything with a
   ``graph()`` method such as a network. Read them back with
-  :func:`symconv.read_graph`. Option ``bias`` (add the bias nodes).
+  :func:`symconv.read_graph`. Options ``bias`` (add the bias nodes) and
+  ``max_edges`` (raise the size limit of the graph). GEXF and DOT carry the
+  figures' colours and columns (:mod:`symconv.graphwriters`); GEXF files carry
+  no date, so they are byte-identical from day to day.
 * ``.tex``: a layer's matrix as LaTeX, cut to its corners when large (options
   ``max_rows``, ``max_cols``), or with ``tikz=True`` its connectivity diagram as
-  a standalone TikZ picture.
+  a standalone TikZ picture. The matrix is a fragment to ``\input`` into a
+  document that loads ``graphicx``: it is shrunk to the line width when wider
+  (``\resizebox``), never enlarged.
 
-Files are written atomically: to a temporary file beside the target, moved onto
-it only when complete, so a failure leaves neither a half-written file nor the
-temporary one behind.
+Files are written atomically: to a temporary file beside the target (named
+``.symconv-<random><extension>``), moved onto it only when complete, so the
+target is never partial. A failure, Ctrl-C or a ``SIGTERM`` during the write
+removes the temporary file; only a ``SIGKILL`` (or a power cut) can leave it
+behind. Overwriting a file keeps its permissions.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+import signal
+import stat
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import networkx as nx
 
 from symconv import display
 from symconv.errors import ExportError
-from symconv.graphfile import GRAPH_WRITERS, encoded_graph
+from symconv.graphwriters import GRAPH_WRITERS
 from symconv.layer import Layer
 
-__all__ = ["EXPORT_FORMATS", "atomic_path", "checked_target", "export", "save_figure"]
+__all__ = [
+    "DEFAULT_DPI",
+    "EXPORT_FORMATS",
+    "atomic_path",
+    "checked_dpi",
+    "checked_target",
+    "export",
+    "save_figure",
+]
 
 EXPORT_FORMATS: dict[str, frozenset[str]] = {
     ".png": frozenset({"dpi"}),
     ".svg": frozenset({"dpi"}),
     ".pdf": frozenset({"dpi"}),
-    **{ext: frozenset({"bias"}) for ext in GRAPH_WRITERS},
+    **{ext: frozenset({"bias", "max_edges"}) for ext in GRAPH_WRITERS},
     ".tex": frozenset({"tikz", "max_rows", "max_cols"}),
 }
 """The extensions :func:`export` writes, each with the options it accepts."""
+
+DEFAULT_DPI = 200
+"""Resolution of PNG exports unless ``dpi`` is given: sharp in print and on a slide."""
+DPI_RANGE = (10, 2400)
+"""The resolutions accepted (a smaller one draws nothing legible, a larger one is huge)."""
 
 _SAVE_METADATA: dict[str, dict[str, Any]] = {
     "png": {},
@@ -55,8 +80,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A new empty temporary file beside ``path``, moved onto ``path`` if the block succeeds.
 
     The temporary file keeps the extension of ``path`` (for writers that look at
-    it) and is removed if the block raises. Its permissions follow the umask,
-    like a file opened normally.
+    it) and is removed if the block raises, on Ctrl-C and on ``SIGTERM`` (in the
+    main thread, when no other handler is installed). It takes the permissions
+    of the file it replaces, or else follows the umask like a file opened
+    normally. Errors name ``path``, not the temporary file.
 
     Examples
     --------
@@ -70,8 +97,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     tmp = _new_temporary(target)
     try:
-        yield tmp
+        with _terminate_as_exit():
+            yield tmp
         try:
+            if target.exists():
+                os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
             os.replace(tmp, target)
         except OSError as err:
             raise _naming(err, target) from None
@@ -80,9 +110,28 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Within the block, ``SIGTERM`` raises ``SystemExit`` (so cleanup runs) instead of killing."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+
+    def exit_on_term(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, exit_on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _new_temporary(target: Path) -> Path:
     while True:
-        tmp = target.with_name(f".{target.stem}-{secrets.token_hex(4)}.tmp{target.suffix}")
+        # short, so that a target name of up to 255 characters still works
+        tmp = target.with_name(f".symconv-{secrets.token_hex(4)}{target.suffix}")
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             return tmp
@@ -92,9 +141,9 @@ def _new_temporary(target: Path) -> Path:
             raise _naming(err, target) from None
 
 
-def _naming(err: OSError, target: Path) -> OSError:
-    """The same error, naming the file asked for instead of the temporary one."""
-    return type(err)(err.errno, err.strerror, str(target))
+def _naming(err: OSError, target: Path) -> ExportError:
+    """An :class:`~symconv.ExportError` naming the file asked for, not the temporary one."""
+    return ExportError(f"cannot write {str(target)!r}: {err.strerror or err}")
 
 
 def save_figure(figure: Any, target: Any, fmt: str, *, dpi: float | None = None) -> None:
@@ -126,7 +175,7 @@ def save_figure(figure: Any, target: Any, fmt: str, *, dpi: float | None = None)
 
 
 def checked_target(path: str | os.PathLike[str], extensions: tuple[str, ...]) -> Path:
-    """``path`` as a ``Path`` once its extension is one of ``extensions`` and its folder exists.
+    r"""``path`` as a ``Path`` once its extension is one of ``extensions`` and its folder exists.
 
     Examples
     --------
@@ -136,8 +185,14 @@ def checked_target(path: str | os.PathLike[str], extensions: tuple[str, ...]) ->
     Traceback (most recent call last):
     ...
     symconv.errors.ExportError: cannot export to 'figure.gif': unknown extension '.gif'; ...
+    >>> checked_target("fig\0ure.svg", (".svg",))
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ExportError: cannot export to 'fig\x00ure.svg': the path holds a NUL character
     """
     target = Path(path)
+    if "\0" in str(target):
+        raise ExportError(f"cannot export to {str(target)!r}: the path holds a NUL character")
     if target.suffix.lower() not in extensions:
         raise ExportError(
             f"cannot export to {str(target)!r}: unknown extension {target.suffix!r}; "
@@ -147,7 +202,29 @@ def checked_target(path: str | os.PathLike[str], extensions: tuple[str, ...]) ->
         raise ExportError(
             f"cannot export to {str(target)!r}: directory {str(target.parent)!r} does not exist"
         )
+    if target.is_dir():
+        raise ExportError(f"cannot export to {str(target)!r}: it is a directory")
     return target
+
+
+def checked_dpi(dpi: Any) -> float:
+    """``dpi`` as a float once it is a finite number within :data:`DPI_RANGE`.
+
+    Examples
+    --------
+    >>> checked_dpi(300)
+    300.0
+    >>> checked_dpi(1)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ExportError: dpi=1 is outside 10..2400
+    """
+    low, high = DPI_RANGE
+    if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not math.isfinite(dpi):
+        raise ExportError(f"dpi={dpi!r} is not a number of dots per inch")
+    if not low <= dpi <= high:
+        raise ExportError(f"dpi={dpi!r} is outside {low}..{high}")
+    return float(dpi)
 
 
 def _root_figure(thing: Any) -> Any:
@@ -162,6 +239,10 @@ def _root_figure(thing: Any) -> Any:
 
 
 def _figure_writer(thing: Any, ext: str, options: dict[str, Any]) -> Callable[[Path], None]:
+    if "dpi" in options:
+        options = {"dpi": checked_dpi(options["dpi"])}
+    elif ext == ".png":
+        options = {"dpi": DEFAULT_DPI}
     if isinstance(thing, Layer):
         layer = thing
 
@@ -184,13 +265,23 @@ def _graph_writer(thing: Any, ext: str, options: dict[str, Any]) -> Callable[[Pa
     if not isinstance(thing, nx.DiGraph) and not callable(getattr(thing, "graph", None)):
         raise _wrong_thing(thing, ext, "a layer, a network or a networkx.DiGraph")
     if isinstance(thing, nx.DiGraph) and options:
-        raise ExportError(f"option bias={options['bias']!r} needs a layer, not a graph")
+        shown = ", ".join(f"{k}={v!r}" for k, v in sorted(options.items()))
+        raise ExportError(f"option {shown} needs a layer, not a graph")
+    if "bias" in options and not isinstance(options["bias"], bool):
+        raise ExportError(f"bias={options['bias']!r} is not True or False")
+    if isinstance(thing, Layer):
+        graph = thing.graph(**options)  # refuses a graph too large, before any file exists
+
+        def write_layer_graph(tmp: Path) -> None:
+            with tmp.open("wb") as stream:
+                GRAPH_WRITERS[ext](graph, stream)
+
+        return write_layer_graph
 
     def write_graph(tmp: Path) -> None:
         graph = thing if isinstance(thing, nx.DiGraph) else thing.graph(**options)
-        stream: IO[bytes]
         with tmp.open("wb") as stream:
-            GRAPH_WRITERS[ext](encoded_graph(graph), stream)
+            GRAPH_WRITERS[ext](graph, stream)
 
     return write_graph
 
@@ -199,6 +290,8 @@ def _tex_writer(thing: Any, ext: str, options: dict[str, Any]) -> Callable[[Path
     if not isinstance(thing, Layer):
         raise _wrong_thing(thing, ext, "a layer")
     tikz = options.pop("tikz", False)
+    if not isinstance(tikz, bool):
+        raise ExportError(f"tikz={tikz!r} is not True or False")
     if tikz and options:
         raise ExportError(f"options {', '.join(sorted(options))} do not apply with tikz=True")
     if not tikz and not thing.linear:
@@ -210,11 +303,25 @@ def _tex_writer(thing: Any, ext: str, options: dict[str, Any]) -> Callable[[Path
 
             text = tikz_standalone(thing)
         else:
-            matrix = display.matrix_latex(thing, **options)
-            text = f"% The weight matrix of {thing.short_repr()}\n\\[\nM = {matrix}\n\\]\n"
+            text = _matrix_tex(thing, options)
         tmp.write_text(text, encoding="utf-8")
 
     return write_tex
+
+
+def _matrix_tex(layer: Layer, options: dict[str, Any]) -> str:
+    """The matrix as a LaTeX fragment, shrunk to the line width when wider (needs graphicx)."""
+    matrix = display.matrix_latex(layer, **options)
+    return "\n".join([
+        f"% The weight matrix of {layer.short_repr()}",
+        "% Needs \\usepackage{graphicx}; shrunk to the line width when wider.",
+        "\\begin{center}",
+        "\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{$\\displaystyle",
+        f"M = {matrix}",
+        "$}",
+        "\\end{center}",
+        "",
+    ])
 
 
 def _wrong_thing(thing: Any, ext: str, expected: str) -> ExportError:
@@ -235,7 +342,8 @@ def export(thing: Any, path: str | os.PathLike[str], **options: Any) -> Path:
     path
         The file to write; its extension chooses the format.
     **options
-        Options of the format (``dpi``, ``bias``, ``tikz``, ``max_rows``, ``max_cols``).
+        Options of the format (``dpi``, ``bias``, ``max_edges``, ``tikz``, ``max_rows``,
+        ``max_cols``).
 
     Raises
     ------
@@ -251,12 +359,15 @@ def export(thing: Any, path: str | os.PathLike[str], **options: Any) -> Path:
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     print(export(conv, f"{folder}/conv.tex").read_text())
     % The weight matrix of Conv2d((1, 4, 4) -> (1, 2, 2))
-    \[
+    % Needs \usepackage{graphicx}; shrunk to the line width when wider.
+    \begin{center}
+    \resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{$\displaystyle
     M = \left[\begin{array}{cccccccccccccccc}
     w_{1,1} & w_{1,2} & 0 & 0 & w_{2,1} & w_{2,2} & 0 & 0 & 0 & 0 & 0 & 0 & 0 & 0 & 0 & 0 \\
     ...
     \end{array}\right]
-    \]
+    $}
+    \end{center}
     >>> export(conv, "conv.txt")
     Traceback (most recent call last):
     ...

@@ -1,5 +1,8 @@
 """A layer as a NetworkX graph: which input feeds which output through which weight.
 
+The graph is a :class:`LayerGraph`, a ``networkx.DiGraph`` that shows a summary
+(units, edges, distinct weights) in a REPL or notebook instead of its address.
+
 Nodes
     One node per input unit, then one per output unit, then (with ``bias=True``)
     one per bias parameter, each in flat C order. Node ids are short strings that
@@ -21,31 +24,113 @@ Nodes
 Edges
     One edge per nonzero matrix entry, from input to output (folded taps of a
     padding mode such as ``reflect`` add up in one edge), plus one edge from a
-    bias node to each output unit it feeds. Every edge carries ``weight``, the
-    SymPy expression of the entry; ``param``, the index of its parameter in the
-    flattened weight (or bias) array, a tuple of indices for a folded entry, or
-    ``None`` for a fixed entry such as average pooling's ``1/4``; ``kind``
-    (``"weight"`` or ``"bias"``); and ``label``, the weight as plain text.
+    bias node to each output unit it feeds. Edge attributes follow NetworkX's
+    conventions, so its algorithms and drawing functions work on the graph:
+
+    * ``symbol``: the SymPy expression of the entry (``w_{1,2}``, ``w_1 + w_3``,
+      ``1/4``);
+    * ``weight``: the entry as a ``float`` when it is a number (average
+      pooling's ``1/4`` is ``0.25``), absent when it is symbolic, so NetworkX
+      functions that read ``weight`` count such an edge as 1;
+    * ``param``: the index of its parameter in the flattened weight (or bias)
+      array, a tuple of indices for a folded entry, or ``None`` for a fixed
+      entry such as average pooling's ``1/4``;
+    * ``kind``: ``"weight"`` or ``"bias"``;
+    * ``label``: the entry as plain text.
+
+    The symbolic adjacency matrix is
+    ``nx.to_numpy_array(g, weight="symbol", dtype=object)`` (rows are the
+    graph's nodes, inputs first; entry ``[u, v]`` is the weight of edge ``u -> v``).
+
+Size
+    A graph is refused with :class:`~symconv.SizeLimitError` when its nodes or its
+    edges would exceed ``max_edges``, before anything is built.
 """
 
 from __future__ import annotations
 
+import html
+from collections import Counter
+from collections.abc import Iterable
+from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
+import sympy
 
 from symconv.errors import SizeLimitError
-from symconv.symbolic import entry_values
+from symconv.symbolic import entry_values, gc_paused
 from symconv.symbols import symbol_name
 
 if TYPE_CHECKING:
     from symconv.layer import Layer
 
-__all__ = ["MAX_GRAPH_EDGES", "layer_graph", "output_label"]
+__all__ = [
+    "MAX_GRAPH_EDGES",
+    "LayerGraph",
+    "check_graph_size",
+    "edge_attributes",
+    "fill_edges",
+    "layer_graph",
+    "output_label",
+]
 
 MAX_GRAPH_EDGES = 200_000
-"""Default limit on the edges of a graph (NetworkX keeps about 1 KiB per edge)."""
+"""Default limit on the nodes and on the edges of a graph (NetworkX keeps about 1 KiB per edge)."""
+
+
+class LayerGraph(nx.DiGraph):
+    """A ``networkx.DiGraph`` that shows a readable summary in a REPL or notebook.
+
+    It is a plain directed graph in every other respect: every NetworkX function
+    accepts it, and its copies and subgraphs are ``LayerGraph`` too.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> g = sc.Conv2d((1, 4, 4), 1, 2, stride=2, bias=False).graph()
+    >>> g
+    <LayerGraph Conv2d((1, 4, 4) -> (1, 2, 2)): 16 inputs, 4 outputs, 16 edges, 4 distinct weights>
+    >>> isinstance(g, nx.DiGraph)
+    True
+    """
+
+    def summary(self) -> dict[str, int]:
+        """Counts of the nodes by role, of the edges and of the distinct edge symbols.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.Dense(3, 2).graph(bias=True).summary()
+        {'inputs': 3, 'outputs': 2, 'biases': 2, 'edges': 8, 'distinct weights': 8}
+        """
+        roles = Counter(role for _, role in self.nodes(data="role"))
+        plural = {"input": "inputs", "output": "outputs", "bias": "biases"}
+        counts = {plural.get(role, role): count
+                  for role, count in roles.items() if role is not None}
+        others = roles.get(None, 0)
+        if others:
+            counts["other nodes"] = others
+        counts["edges"] = self.number_of_edges()
+        symbols = {symbol for _, _, symbol in self.edges(data="symbol") if symbol is not None}
+        counts["distinct weights"] = len(symbols)
+        return counts
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {what}" for what, n in self.summary().items())
+        name = self.graph.get("name", "")
+        return f"<LayerGraph {name}: {counts}>" if name else f"<LayerGraph: {counts}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(what)}</th>"
+            f"<td style='text-align:right'>{n:,}</td></tr>"
+            for what, n in self.summary().items()
+        )
+        name = html.escape(str(self.graph.get("name", "")))
+        return (f"<table><caption>networkx.DiGraph of {name}</caption>"
+                f"<tbody>{rows}</tbody></table>")
 
 
 def output_label(out_shape: tuple[int, ...], unit: int) -> str:
@@ -68,6 +153,22 @@ def output_label(out_shape: tuple[int, ...], unit: int) -> str:
     return symbol_name("h", index)
 
 
+def edge_attributes(symbol: sympy.Expr, param: Any, kind: str) -> dict[str, Any]:
+    """The attributes of an edge whose matrix entry is ``symbol`` (see the module documentation).
+
+    Examples
+    --------
+    >>> edge_attributes(sympy.Rational(1, 4), None, "weight")
+    {'symbol': 1/4, 'param': None, 'kind': 'weight', 'label': '1/4', 'weight': 0.25}
+    >>> edge_attributes(sympy.Symbol("w_1"), 0, "weight")
+    {'symbol': w_1, 'param': 0, 'kind': 'weight', 'label': 'w_1'}
+    """
+    data: dict[str, Any] = {"symbol": symbol, "param": param, "kind": kind, "label": str(symbol)}
+    if symbol.is_Number:
+        data["weight"] = float(symbol)
+    return data
+
+
 def _add_units(
     graph: nx.DiGraph, shape: tuple[int, ...], role: str, ids: list[str], labels: list[str]
 ) -> None:
@@ -75,40 +176,72 @@ def _add_units(
     grid = np.unravel_index(np.arange(len(ids)), shape)
     channels = grid[0].tolist()
     positions = list(zip(*(axis.tolist() for axis in grid[1:]), strict=True)) or [()] * len(ids)
-    for unit, (node, label, channel, position) in enumerate(
-        zip(ids, labels, channels, positions, strict=True)
-    ):
-        graph.add_node(
-            node, role=role, unit=unit, channel=channel, position=position, label=label
+    graph.add_nodes_from(
+        (node, {"role": role, "unit": unit, "channel": channel, "position": position,
+                "label": label})
+        for unit, (node, label, channel, position) in enumerate(
+            zip(ids, labels, channels, positions, strict=True)
         )
+    )
 
 
-def _weight_edges(layer: Layer) -> list[tuple[int, int, Any, Any]]:
-    """``(input, output, expression, param)`` for every nonzero entry, folded taps summed."""
+def _weight_edges(layer: Layer) -> tuple[list[int], list[int], list[Any], list[Any]]:
+    """Inputs, outputs, expressions and params of the nonzero entries, folded taps summed."""
     conn = layer.connectivity
     values = entry_values(conn, layer._weight_symbols).tolist()
     params: list[Any] = [None if p < 0 else p for p in conn.param.tolist()]
     ins, outs = conn.in_unit.tolist(), conn.out_unit.tolist()
     if not conn.folded:
-        return list(zip(ins, outs, values, params, strict=True))
+        return ins, outs, values, params
     merged: dict[tuple[int, int], tuple[Any, tuple[Any, ...]]] = {}
     for i, o, value, param in zip(ins, outs, values, params, strict=True):
         total, taps = merged.get((i, o), (0, ()))
         merged[(i, o)] = (total + value, (*taps, param))
-    return [
-        (i, o, value, taps[0] if len(taps) == 1 else taps)
-        for (i, o), (value, taps) in merged.items()
-    ]
+    pairs = list(merged)
+    return (
+        [i for i, _ in pairs], [o for _, o in pairs],
+        [value for value, _ in merged.values()],
+        [taps[0] if len(taps) == 1 else taps for _, taps in merged.values()],
+    )
+
+
+def _checked_limit(max_edges: int | None) -> int:
+    if max_edges is None:
+        return MAX_GRAPH_EDGES
+    if isinstance(max_edges, bool) or not isinstance(max_edges, Integral) or max_edges < 0:
+        raise SizeLimitError(f"max_edges={max_edges!r} is not a whole number >= 0")
+    return int(max_edges)
+
+
+def check_graph_size(what: str, nodes: int, edges: int, max_edges: int | None) -> None:
+    """Refuse a graph of ``nodes`` nodes and ``edges`` edges above the limit ``max_edges``.
+
+    ``None`` stands for :data:`MAX_GRAPH_EDGES`. The limit bounds the nodes as
+    well as the edges: a graph of one edge between 10^8 units is as large.
+
+    Examples
+    --------
+    >>> check_graph_size("this graph", 10**8 + 1, 1, None)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SizeLimitError: this graph would have 100,000,001 nodes and 1 edges, ...
+    """
+    limit = _checked_limit(max_edges)
+    if nodes > limit or edges > limit:
+        raise SizeLimitError(
+            f"{what} would have {nodes:,} nodes and {edges:,} edges, over the limit of "
+            f"{limit:,}; pass max_edges= to raise it"
+        )
 
 
 def layer_graph(
     layer: Layer, *, bias: bool = False, prefix: str = "", max_edges: int | None = None
-) -> nx.DiGraph:
+) -> LayerGraph:
     """The layer as a directed graph from input units to output units.
 
     See the module documentation for the node ids, labels and attributes.
-    Refused with :class:`~symconv.SizeLimitError` above ``max_edges`` edges
-    (default :data:`MAX_GRAPH_EDGES`), before anything is built.
+    Refused with :class:`~symconv.SizeLimitError` above ``max_edges`` nodes or
+    edges (default :data:`MAX_GRAPH_EDGES`), before anything is built.
 
     Parameters
     ----------
@@ -119,7 +252,7 @@ def layer_graph(
     prefix
         Prepended to every node id, to keep the graphs of several layers apart.
     max_edges
-        The largest graph to build.
+        The largest graph to build, counting its nodes and, separately, its edges.
 
     Examples
     --------
@@ -132,33 +265,84 @@ def layer_graph(
     >>> [g.nodes[n]["label"] for n in g.predecessors("h1")]
     ['x_1', 'x_2', 'x_5', 'x_6']
     >>> g.edges["x2", "h1"]
-    {'weight': w_{1,2}, 'param': 1, 'kind': 'weight', 'label': 'w_{1,2}'}
+    {'symbol': w_{1,2}, 'param': 1, 'kind': 'weight', 'label': 'w_{1,2}'}
+
+    The symbolic adjacency matrix (rows and columns in node order, inputs first):
+
+    >>> adjacency = nx.to_numpy_array(g, weight="symbol", dtype=object, nonedge=0)
+    >>> adjacency[1, 16]
+    w_{1,2}
     """
-    limit = MAX_GRAPH_EDGES if max_edges is None else max_edges
-    edges_needed = layer.num_weight_connections + (layer.n_out if bias else 0)
-    if edges_needed > limit:
-        raise SizeLimitError(
-            f"the graph of {layer.short_repr()} would have {edges_needed:,} edges, "
-            f"over the limit of {limit:,}; pass max_edges= to raise it"
-        )
-    graph = nx.DiGraph(name=layer.short_repr())
+    has_bias = bias and layer.structure.bias_index() is not None and layer.bias_shape is not None
+    n_bias = int(np.prod(layer.bias_shape)) if has_bias and layer.bias_shape else 0
+    check_graph_size(
+        f"the graph of {layer.short_repr()}",
+        layer.n_in + layer.n_out + n_bias,
+        layer.num_weight_connections + (layer.n_out if has_bias else 0),
+        max_edges,
+    )
+    graph = LayerGraph(name=layer.short_repr())
     inputs = [f"{prefix}x{k + 1}" for k in range(layer.n_in)]
     outputs = [f"{prefix}h{k + 1}" for k in range(layer.n_out)]
     _add_units(graph, layer.in_shape, "input", inputs, [f"x_{k + 1}" for k in range(layer.n_in)])
     _add_units(graph, layer.out_shape, "output", outputs,
                [output_label(layer.out_shape, k) for k in range(layer.n_out)])
-    for i, o, value, param in _weight_edges(layer):
-        graph.add_edge(
-            inputs[i], outputs[o], weight=value, param=param, kind="weight", label=str(value)
-        )
+    _add_edges(graph, inputs, outputs, *_weight_edges(layer), kind="weight")
     index = layer.structure.bias_index()
-    if bias and index is not None and layer.bias_shape is not None:
-        symbols = layer._bias_symbols
+    if has_bias and index is not None and layer.bias_shape is not None:
+        symbols = list(layer._bias_symbols)
         biases = [f"{prefix}b{k + 1}" for k in range(len(symbols))]
         _add_units(graph, layer.bias_shape, "bias", biases, [str(s) for s in symbols])
-        for o, k in enumerate(index.tolist()):
-            graph.add_edge(
-                biases[k], outputs[o], weight=symbols[k], param=k, kind="bias",
-                label=str(symbols[k]),
-            )
+        ks = index.tolist()
+        _add_edges(graph, biases, outputs, ks, list(range(layer.n_out)),
+                   [symbols[k] for k in ks], ks, kind="bias")
     return graph
+
+
+def fill_edges(graph: nx.DiGraph, edges: Iterable[tuple[Any, Any, dict[str, Any]]]) -> None:
+    """Add ``(u, v, data)`` edges, ``data`` becoming the edge's own dict, at dict speed.
+
+    The edges go straight into the graph's adjacency dicts, where
+    ``add_edges_from`` would put them, without its per-edge copy and checks;
+    edges whose ends are not nodes yet fall back to ``add_edge``. The garbage
+    collector is paused meanwhile (millions of small dicts, no cycles).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "b")])
+    >>> fill_edges(g, [("a", "b", {"kind": "weight"}), ("b", "c", {})])
+    >>> list(g.edges(data="kind"))
+    [('a', 'b', 'weight'), ('b', 'c', None)]
+    """
+    succ, pred = graph._succ, graph._pred
+    with gc_paused():
+        for u, v, data in edges:
+            if u in succ and v in pred:
+                succ[u][v] = pred[v][u] = data
+            else:
+                graph.add_edge(u, v)
+                succ[u][v] = pred[v][u] = data
+    clear_cache = getattr(nx, "_clear_cache", None)  # networkx >= 3.3 caches conversions
+    if clear_cache is not None:
+        clear_cache(graph)
+
+
+def _add_edges(
+    graph: nx.DiGraph, sources: list[str], targets: list[str], ins: list[int],
+    outs: list[int], values: list[Any], params: list[Any], *, kind: str,
+) -> None:
+    """Add the edges ``sources[i] -> targets[o]``; attributes are made once per distinct entry.
+
+    Equal entries are the same object (:func:`~symconv.symbolic.entry_values`
+    looks them up in one table), so they are grouped by identity, not by SymPy's
+    slower hashing; each edge gets its own copy of its entry's attributes.
+    """
+    templates: dict[tuple[int, Any], dict[str, Any]] = {}
+    keys = list(zip(map(id, values), params, strict=True))
+    for key, value in zip(keys, values, strict=True):
+        if key not in templates:
+            templates[key] = edge_attributes(value, key[1], kind)
+    fill_edges(graph, (
+        (sources[i], targets[o], templates[key].copy())
+        for i, o, key in zip(ins, outs, keys, strict=True)
+    ))

@@ -7,19 +7,27 @@ File formats hold strings and numbers, so attributes are written like this:
   plain text people read is the ``label`` attribute);
 * a tuple or ``None`` under ``<name>_json`` as JSON text (``[0, 1]``, ``null``).
 
+Text that XML cannot hold (control characters other than tab and newline) is
+refused with :class:`~symconv.ExportError` rather than written into a file that
+its readers would reject. Attributes are encoded once per distinct attribute
+dict, so a layer's 400,000 edges cost a few hundred encodings.
+
 :func:`read_graph` reverses this. It rebuilds expressions from their ``srepr``
-text by walking the syntax tree and calling only ``Symbol``, ``Integer``,
-``Rational``, ``Float``, ``Add``, ``Mul`` and ``Pow`` on checked literal arguments;
-nothing in a file is ever evaluated, so reading an untrusted file is safe. DOT is
-written for Graphviz and other tools, without any Graphviz package; it is not read
-back.
+text without evaluating anything (:mod:`symconv.srepr`), so reading an untrusted
+file is safe. The
+reader bounds what a file can ask for (:data:`MAX_READ_BYTES`, and the limits of
+:func:`symconv.srepr.expression_from_srepr` on each weight) and turns every
+malformed file into one :class:`~symconv.ExportError` naming the file and the
+place. The writers are in :mod:`symconv.graphwriters`.
 """
 
 from __future__ import annotations
 
-import ast
 import inspect
+import io
 import json
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -29,41 +37,77 @@ import numpy as np
 import sympy
 
 from symconv.errors import ExportError
+from symconv.graph import LayerGraph, fill_edges
+from symconv.srepr import MAX_SREPR_CHARS, expression_from_srepr
 
 __all__ = [
+    "EDGES_KEY",
     "GRAPH_READERS",
-    "GRAPH_WRITERS",
+    "MAX_READ_BYTES",
+    "attribute_encoder",
+    "checked_text",
     "decode_attributes",
     "encode_attributes",
-    "expression_from_srepr",
+    "encoded_graph",
     "read_graph",
 ]
 
 _SREPR, _JSON = "_srepr", "_json"
 
+MAX_READ_BYTES = 1 << 30
+"""Largest graph file :func:`read_graph` reads (1 GiB; a 424k-edge layer takes about 150 MB)."""
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def checked_text(text: str, where: str) -> str:
+    """``text`` once it holds no character that XML cannot hold; ``where`` names it in the error.
+
+    Examples
+    --------
+    >>> checked_text("w_{1,2}", "label")
+    'w_{1,2}'
+    """
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise ExportError(
+            f"{where} {text!r} holds the control character {bad.group()!r}, which graph "
+            "files cannot hold; rename it"
+        )
+    return text
+
 
 def encode_attributes(data: dict[str, Any]) -> dict[str, Any]:
-    """Attributes a graph file can hold (see the module documentation).
+    r"""Attributes a graph file can hold (see the module documentation).
 
     Examples
     --------
     >>> w = sympy.Symbol("w_1", real=True)
-    >>> encoded = encode_attributes({"weight": w / 2, "param": (0, 2), "label": "w_1/2"})
+    >>> encoded = encode_attributes({"symbol": w / 2, "param": (0, 2), "label": "w_1/2"})
     >>> for key, value in encoded.items():
     ...     print(key, value)
-    weight_srepr Mul(Rational(1, 2), Symbol('w_1', real=True))
+    symbol_srepr Mul(Rational(1, 2), Symbol('w_1', real=True))
     param_json [0, 2]
     label w_1/2
+    >>> encode_attributes({"label": "w\x07"})
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ExportError: attribute label 'w\x07' holds the control character '\x07', ...
     """
     encoded: dict[str, Any] = {}
     for key, value in data.items():
+        checked_text(key, "attribute name")
         if isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, sympy.Basic):
             encoded[key + _SREPR] = sympy.srepr(value)
+        elif type(value) is tuple and all(type(v) is int for v in value):
+            encoded[key + _JSON] = f"[{', '.join(map(str, value))}]"  # json.dumps, 5x faster
         elif value is None or isinstance(value, tuple | list):
             encoded[key + _JSON] = json.dumps(value)
-        elif isinstance(value, str | int | float):
+        elif isinstance(value, str):
+            encoded[key] = checked_text(value, f"attribute {key}")
+        elif isinstance(value, int | float):
             encoded[key] = value
         else:
             raise ExportError(
@@ -81,205 +125,188 @@ def decode_attributes(data: dict[str, Any]) -> dict[str, Any]:
 
     Examples
     --------
-    >>> decode_attributes({"weight_srepr": "Rational(1, 4)", "position_json": "[1, 2]"})
-    {'weight': 1/4, 'position': (1, 2)}
+    >>> decode_attributes({"symbol_srepr": "Rational(1, 4)", "position_json": "[1, 2]"})
+    {'symbol': 1/4, 'position': (1, 2)}
     """
     decoded: dict[str, Any] = {}
     for key, value in data.items():
         if key.endswith(_SREPR) and isinstance(value, str):
             decoded[key.removesuffix(_SREPR)] = expression_from_srepr(value)
         elif key.endswith(_JSON) and isinstance(value, str):
+            if len(value) > MAX_SREPR_CHARS:
+                raise ExportError(f"attribute {key} is {len(value):,} characters long")
             try:
                 decoded[key.removesuffix(_JSON)] = _tuples(json.loads(value))
-            except ValueError:
-                raise ExportError(f"attribute {key}={value!r} is not JSON") from None
+            except (ValueError, RecursionError):
+                raise ExportError(f"attribute {key}={value[:40]!r} is not JSON") from None
         else:
             decoded[key] = value
     return decoded
 
 
-# --- safe srepr ------------------------------------------------------------------
-def _expr(value: Any) -> sympy.Expr:
-    if not isinstance(value, sympy.Expr):
-        raise TypeError(f"{value!r} is not an expression")
-    return value
+# --- writers and readers ------------------------------------------------------------
+def attribute_encoder() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """:func:`encode_attributes`, remembering the result for attribute dicts seen before.
 
-
-def _of_type(kind: type, value: Any) -> Any:
-    if type(value) is not kind:
-        raise TypeError(f"{value!r} is not a {kind.__name__}")
-    return value
-
-
-def _symbol(args: list[Any], kwargs: dict[str, Any]) -> sympy.Expr:
-    (name,) = args
-    return sympy.Symbol(
-        _of_type(str, name), **{k: _of_type(bool, v) for k, v in kwargs.items()}
-    )
-
-
-def _float(args: list[Any], kwargs: dict[str, Any]) -> sympy.Expr:
-    (digits,) = args
-    if set(kwargs) != {"precision"}:
-        raise TypeError("Float takes one keyword, precision")
-    return sympy.Float(_of_type(str, digits), precision=_of_type(int, kwargs["precision"]))
-
-
-def _pow(base: Any, exponent: Any) -> sympy.Expr:
-    if _expr(base).is_Number and _expr(exponent).is_Integer:
-        # SymPy would compute it (maybe a huge number); srepr never writes one.
-        raise TypeError("a power of a number to an integer is not in canonical form")
-    return sympy.Pow(base, exponent)
-
-
-def _plain(build: Callable[..., sympy.Expr], check: Callable[[Any], Any]) -> Callable[..., Any]:
-    def constructor(args: list[Any], kwargs: dict[str, Any]) -> sympy.Expr:
-        if kwargs:
-            raise TypeError("unexpected keywords")
-        return build(*(check(a) for a in args))
-
-    return constructor
-
-
-_CONSTRUCTORS: dict[str, Callable[[list[Any], dict[str, Any]], sympy.Expr]] = {
-    "Symbol": _symbol,
-    "Float": _float,
-    "Integer": _plain(sympy.Integer, lambda a: _of_type(int, a)),
-    "Rational": _plain(sympy.Rational, lambda a: _of_type(int, a)),
-    "Add": _plain(sympy.Add, _expr),
-    "Mul": _plain(sympy.Mul, _expr),
-    "Pow": _plain(_pow, _expr),
-}
-
-
-def _build(node: ast.expr) -> Any:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, str, bool):
-        return node.value
-    if (
-        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-        and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int
-    ):
-        return -node.operand.value
-    if (
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        and node.func.id in _CONSTRUCTORS
-        and all(k.arg is not None for k in node.keywords)
-    ):
-        args = [_build(a) for a in node.args]
-        kwargs = {str(k.arg): _build(k.value) for k in node.keywords}
-        return _CONSTRUCTORS[node.func.id](args, kwargs)
-    raise TypeError(f"{ast.unparse(node)[:40]} is not allowed")
-
-
-def expression_from_srepr(text: str) -> sympy.Expr:
-    """The SymPy expression whose :func:`sympy.srepr` is ``text``, without evaluating it.
-
-    Only ``Symbol``, ``Integer``, ``Rational``, ``Float``, ``Add``, ``Mul`` and
-    ``Pow`` with literal arguments are accepted; anything else raises
-    :class:`~symconv.ExportError`.
+    Dicts holding the same objects (as a layer's edges of one weight do) share
+    one encoded dict: the writers only read it. The objects are compared by
+    identity, so the dicts must stay alive while the encoder is in use.
 
     Examples
     --------
-    >>> expression_from_srepr("Add(Symbol('w_1', real=True), Symbol('w_3', real=True))")
-    w_1 + w_3
-    >>> expression_from_srepr("__import__('os').getcwd()")
-    Traceback (most recent call last):
-    ...
-    symconv.errors.ExportError: weight text "__import__('os').getcwd()" is not a ...
+    >>> encode = attribute_encoder()
+    >>> w = sympy.Symbol("w")
+    >>> encode({"symbol": w}) is encode({"symbol": w})
+    True
     """
-    try:
-        return _expr(_build(ast.parse(text, mode="eval").body))
-    except (SyntaxError, TypeError, ValueError, KeyError, RecursionError, MemoryError) as err:
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        raise ExportError(
-            f"weight text {shown!r} is not a SymPy srepr of symbols and numbers ({err})"
-        ) from None
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def encode(data: dict[str, Any]) -> dict[str, Any]:
+        key = (*data, *map(id, data.values()))
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = encode_attributes(data)
+        return found
+
+    return encode
 
 
-# --- writers and readers ------------------------------------------------------------
 def encoded_graph(graph: nx.DiGraph) -> nx.DiGraph:
-    """A copy of ``graph`` whose attributes are all file-friendly."""
+    """A copy of ``graph`` whose attributes are all file-friendly (encoded once per distinct dict).
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> copy = encoded_graph(sc.Conv1d((1, 3), 1, 2, bias=False).graph())
+    >>> copy.edges["x1", "h1"]
+    {'symbol_srepr': "Symbol('w_1', real=True)", 'param': 0, 'kind': 'weight', 'label': 'w_1'}
+    """
+    encode = attribute_encoder()
     copy = nx.DiGraph()
     copy.graph.update(encode_attributes(graph.graph))
-    copy.add_nodes_from((n, encode_attributes(d)) for n, d in graph.nodes(data=True))
-    copy.add_edges_from((u, v, encode_attributes(d)) for u, v, d in graph.edges(data=True))
+    for node in graph:
+        checked_text(str(node), "node")
+    copy.add_nodes_from((n, encode(d)) for n, d in graph.nodes(data=True))
+    fill_edges(copy, ((u, v, encode(d)) for u, v, d in graph.edges(data=True)))
     return copy
 
 
 # networkx 3.4 renamed node-link's ``link`` keyword to ``edges``.
-_EDGES_KEY = (
+EDGES_KEY = (
     {"edges": "edges"} if "edges" in inspect.signature(nx.node_link_data).parameters
     else {"link": "edges"}
 )
+"""The keyword that makes NetworkX's node-link functions call the edge list ``edges``."""
 
 
-def _write_json(graph: nx.DiGraph, stream: IO[bytes]) -> None:
-    data = nx.node_link_data(graph, **_EDGES_KEY)
-    stream.write(json.dumps(data, indent=1, ensure_ascii=False).encode())
+def _read_json(data: bytes) -> nx.DiGraph:
+    return nx.node_link_graph(json.loads(data), **EDGES_KEY)
 
-
-def _read_json(stream: IO[bytes]) -> nx.DiGraph:
-    return nx.node_link_graph(json.load(stream), **_EDGES_KEY)
-
-
-def _dot_id(value: Any) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text}"'
-
-
-def _dot_key(key: str) -> str:
-    return key if key.isidentifier() and key.isascii() else _dot_id(key)
-
-
-def _dot_attributes(data: dict[str, Any]) -> str:
-    if not data:
-        return ""
-    return " [" + ", ".join(f"{_dot_key(k)}={_dot_id(v)}" for k, v in data.items()) + "]"
-
-
-def _write_dot(graph: nx.DiGraph, stream: IO[bytes]) -> None:
-    lines = [f"digraph {_dot_id(graph.graph.get('name', 'G'))} {{", "  rankdir=LR;"]
-    lines += [f"  {_dot_id(n)}{_dot_attributes(d)};" for n, d in graph.nodes(data=True)]
-    lines += [
-        f"  {_dot_id(u)} -> {_dot_id(v)}{_dot_attributes(d)};"
-        for u, v, d in graph.edges(data=True)
-    ]
-    lines.append("}")
-    stream.write(("\n".join(lines) + "\n").encode())
-
-
-GRAPH_WRITERS: dict[str, Callable[[nx.DiGraph, IO[bytes]], None]] = {
-    ".graphml": nx.write_graphml,
-    ".gexf": nx.write_gexf,
-    ".json": _write_json,
-    ".dot": _write_dot,
-}
-"""Writers of encoded graphs to a binary stream, by file extension."""
 
 def _without_reader_additions(graph: nx.DiGraph) -> nx.DiGraph:
-    """Drop what NetworkX's GraphML and GEXF readers add (defaults, mode, edge ids)."""
+    """Drop what NetworkX's GraphML and GEXF readers add (defaults, mode, edge ids, viz)."""
     for key in ("node_default", "edge_default", "mode"):
         graph.graph.pop(key, None)
+    for _, data in graph.nodes(data=True):
+        data.pop("viz", None)
     for _, _, data in graph.edges(data=True):
         data.pop("id", None)
+        data.pop("viz", None)
     return graph
 
 
-GRAPH_READERS: dict[str, Callable[[IO[bytes]], nx.DiGraph]] = {
-    ".graphml": lambda stream: _without_reader_additions(nx.read_graphml(stream)),
-    ".gexf": lambda stream: _without_reader_additions(nx.read_gexf(stream)),
+def _xml(read: Callable[[IO[bytes]], nx.DiGraph]) -> Callable[[bytes], nx.DiGraph]:
+    def reader(data: bytes) -> nx.DiGraph:
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            line = data[: data.find(b"<!")].count(b"\n") + 1
+            raise ValueError(f"line {line}: a DOCTYPE or ENTITY declaration is not allowed")
+        return _without_reader_additions(read(io.BytesIO(data)))
+
+    return reader
+
+
+GRAPH_READERS: dict[str, Callable[[bytes], nx.DiGraph]] = {
+    ".graphml": _xml(nx.read_graphml),
+    ".gexf": _xml(nx.read_gexf),
     ".json": _read_json,
 }
-"""Readers of the same files, by file extension."""
+"""Readers of the files :func:`symconv.export` writes, from their bytes, by extension."""
+
+_READ_ERRORS = (
+    nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+    RecursionError, ET.ParseError,
+)
 
 
-def read_graph(path: str | Path) -> nx.DiGraph:
+def _read_raw(path: Path, max_bytes: int) -> nx.DiGraph:
+    reader = GRAPH_READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ExportError(
+            f"cannot read a graph from {str(path)!r}: unknown extension {path.suffix!r}; "
+            f"supported: {', '.join(GRAPH_READERS)}"
+        )
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except (OSError, ValueError) as err:
+        raise ExportError(f"cannot read a graph from {str(path)!r}: {err}") from None
+    if len(data) > max_bytes:
+        raise ExportError(
+            f"cannot read a graph from {str(path)!r}: it is larger than the limit of "
+            f"{max_bytes:,} bytes; pass max_bytes= to raise it"
+        )
+    try:
+        raw = reader(data)
+    except RecursionError:
+        raise ExportError(f"cannot read a graph from {str(path)!r}: nested too deeply") from None
+    except KeyError as err:
+        raise ExportError(f"cannot read a graph from {str(path)!r}: missing {err}") from None
+    except _READ_ERRORS as err:
+        raise ExportError(f"cannot read a graph from {str(path)!r}: {err}") from None
+    if not isinstance(raw, nx.DiGraph) or raw.is_multigraph():
+        raise ExportError(f"cannot read a graph from {str(path)!r}: it is not a directed graph")
+    return raw
+
+
+def _place(where: tuple[Any, ...]) -> str:
+    return {0: "graph attributes", 1: "node {!r}", 2: "edge {!r} -> {!r}"}[len(where)].format(
+        *where
+    )
+
+
+def _decoder(path: Path) -> Callable[..., dict[str, Any]]:
+    """:func:`decode_attributes` naming the place of a failure, once per distinct dict."""
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def decode(data: dict[str, Any], *where: Any) -> dict[str, Any]:
+        try:
+            key = tuple((k, type(v), v) for k, v in data.items())
+            found = seen.get(key)
+        except TypeError:  # an unhashable value
+            key, found = (), None
+        if found is None:
+            try:
+                found = decode_attributes(data)
+            except ExportError as err:
+                raise ExportError(
+                    f"cannot read a graph from {str(path)!r}: {_place(where)}: {err}"
+                ) from None
+            if key:
+                seen[key] = found
+        return found.copy()
+
+    return decode
+
+
+def read_graph(path: str | Path, *, max_bytes: int = MAX_READ_BYTES) -> LayerGraph:
     """Read a graph written by :func:`symconv.export`, with its SymPy weights restored.
 
     Reads ``.graphml``, ``.gexf`` and ``.json`` (node-link) files with NetworkX's
-    readers, then decodes the attributes: edge ``weight`` becomes a SymPy
+    readers, then decodes the attributes: edge ``symbol`` becomes a SymPy
     expression again (rebuilt without evaluating any text), ``param`` and node
-    ``position`` become tuples again.
+    ``position`` become tuples again. A malformed or hostile file raises one
+    :class:`~symconv.ExportError` naming the file and the place (line, node,
+    edge or attribute), within the limits of the module documentation.
 
     Examples
     --------
@@ -289,25 +316,16 @@ def read_graph(path: str | Path) -> nx.DiGraph:
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = sc.export(conv, f"{folder}/conv.graphml")
     ...     graph = read_graph(path)
-    >>> graph.edges["x6", "h1"]["weight"]
+    >>> graph.edges["x6", "h1"]["symbol"]
     w_{2,2}
     >>> graph.nodes["h2"]["position"]
     (0, 1)
     """
     path = Path(path)
-    reader = GRAPH_READERS.get(path.suffix.lower())
-    if reader is None:
-        raise ExportError(
-            f"cannot read a graph from {str(path)!r}: unknown extension {path.suffix!r}; "
-            f"supported: {', '.join(GRAPH_READERS)}"
-        )
-    try:
-        with path.open("rb") as stream:
-            raw = reader(stream)
-    except (OSError, nx.NetworkXError, ValueError, KeyError) as err:
-        raise ExportError(f"cannot read a graph from {str(path)!r}: {err}") from None
-    graph = nx.DiGraph()
-    graph.graph.update(decode_attributes(raw.graph))
-    graph.add_nodes_from((n, decode_attributes(d)) for n, d in raw.nodes(data=True))
-    graph.add_edges_from((u, v, decode_attributes(d)) for u, v, d in raw.edges(data=True))
+    raw = _read_raw(path, max_bytes)
+    decode = _decoder(path)
+    graph = LayerGraph()
+    graph.graph.update(decode(raw.graph))
+    graph.add_nodes_from((n, decode(d, n)) for n, d in raw.nodes(data=True))
+    fill_edges(graph, ((u, v, decode(d, u, v)) for u, v, d in raw.edges(data=True)))
     return graph

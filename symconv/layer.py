@@ -542,12 +542,12 @@ class Layer(CalledLikeAModule):
         return tuple(self.structure.inputs_of(unit).tolist())
 
     # --- graph --------------------------------------------------------------------
-    def graph(self, *, bias: bool = False) -> Any:
+    def graph(self, *, bias: bool = False, max_edges: int | None = None) -> Any:
         """The layer as a ``networkx.DiGraph`` from input units to output units.
 
-        One edge per nonzero matrix entry carrying its SymPy ``weight``; with
+        One edge per nonzero matrix entry carrying its SymPy ``symbol``; with
         ``bias=True`` also one node per bias parameter. See
-        :func:`symconv.layer_graph` for node ids, labels and attributes.
+        :func:`symconv.layer_graph` for node ids, labels, attributes and ``max_edges``.
 
         Examples
         --------
@@ -560,7 +560,7 @@ class Layer(CalledLikeAModule):
         """
         from symconv.graph import layer_graph
 
-        return layer_graph(self, bias=bias)
+        return layer_graph(self, bias=bias, max_edges=max_edges)
 
     # --- display --------------------------------------------------------------
     def short_repr(self) -> str:

@@ -559,7 +559,7 @@ def _stacked_graph(layers: Sequence[Layer], bias: bool, max_edges: int | None) -
     """The layers' graphs joined output-to-input (see :meth:`Sequential.graph`)."""
     import networkx as nx
 
-    from symconv.graph import MAX_GRAPH_EDGES, layer_graph
+    from symconv.graph import MAX_GRAPH_EDGES, LayerGraph, layer_graph
 
     limit = MAX_GRAPH_EDGES if max_edges is None else max_edges
     needed = sum(layer.num_weight_connections + (layer.n_out if bias else 0) for layer in layers)
@@ -568,7 +568,7 @@ def _stacked_graph(layers: Sequence[Layer], bias: bool, max_edges: int | None) -
             f"the graph of the network would have {needed:,} edges, over the limit of "
             f"{limit:,}; pass max_edges= to raise it"
         )
-    graph = nx.DiGraph(name=f"Sequential({layers[0].in_shape} -> {layers[-1].out_shape})")
+    graph = LayerGraph(name=f"Sequential({layers[0].in_shape} -> {layers[-1].out_shape})")
     previous = [f"x{k}" for k in range(1, layers[0].n_in + 1)]
     for position, layer in enumerate(layers, start=1):
         part = layer_graph(layer, bias=bias, prefix=f"L{position}.", max_edges=limit)
@@ -587,6 +587,6 @@ def _stacked_graph(layers: Sequence[Layer], bias: bool, max_edges: int | None) -
                     data["label"] = f"h^{{({position})}}" + data["label"][1:]
         for _, _, data in part.edges(data=True):
             data["layer"] = position
-        graph.update(part)
+        graph.update(edges=part.edges(data=True), nodes=part.nodes(data=True))  # not its name
         previous = [f"L{position}.h{k}" for k in range(1, layer.n_out + 1)]
     return graph

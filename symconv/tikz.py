@@ -9,11 +9,12 @@ is drawn from the layer's graph (:func:`symconv.layer_graph`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sympy
 
 from symconv.graph import layer_graph
+from symconv.graphstyle import color_key
 
 if TYPE_CHECKING:
     from symconv.layer import Layer
@@ -34,14 +35,6 @@ def _math(label: str) -> str:
     return sympy.latex(sympy.Symbol(label))
 
 
-def _color_key(param: Any) -> int:
-    from symconv.plots.style import FIXED, FOLDED
-
-    if param is None:
-        return FIXED
-    return FOLDED if isinstance(param, tuple) else int(param)
-
-
 def tikz_picture(layer: Layer, *, max_edges: int = MAX_TIKZ_EDGES) -> str:
     r"""The connectivity diagram as a ``tikzpicture`` environment (needs ``\usepackage{tikz}``).
 
@@ -58,7 +51,7 @@ def tikz_picture(layer: Layer, *, max_edges: int = MAX_TIKZ_EDGES) -> str:
 
     graph = layer_graph(layer, max_edges=max_edges)
     edges = list(graph.edges(data=True))
-    keys = [_color_key(data["param"]) for _, _, data in edges]
+    keys = [int(color_key(data) or 0) for _, _, data in edges]  # weight edges only: never None
     colors = ParameterColors.of(keys)
     used = sorted(set(keys))
     names = {key: f"p{rank}" for rank, key in enumerate(used)}
@@ -79,7 +72,7 @@ def tikz_picture(layer: Layer, *, max_edges: int = MAX_TIKZ_EDGES) -> str:
         for (u, v, _), key in zip(edges, keys, strict=True)
     ]
     if colors.qualitative:
-        weights = {key: data["weight"] for (_, _, data), key in zip(edges, keys, strict=True)}
+        weights = {key: data["symbol"] for (_, _, data), key in zip(edges, keys, strict=True)}
         for rank, key in enumerate(used):
             text = "sum of folded taps" if key == FOLDED else f"${sympy.latex(weights[key])}$"
             lines.append(
