@@ -82,10 +82,16 @@ class _ConvTransposeNd(Layer):
         groups: int = 1,
         bias: bool = True,
         dilation: int | tuple[int, ...] = 1,
+        padding_mode: str = "zeros",
         weight_name: str = "w",
         bias_name: str = "b",
     ) -> None:
         name = type(self).__name__
+        if padding_mode != "zeros":
+            raise LayerConfigError(
+                f"padding_mode={padding_mode!r} is not supported by {name}: only 'zeros' "
+                "(PyTorch refuses it too)"
+            )
         shape, out_channels, kernel, stride_t, dilation_t, groups = check_window(
             name, self.dims, in_shape, out_channels, kernel_size, stride, dilation, groups
         )
@@ -123,7 +129,8 @@ class _ConvTransposeNd(Layer):
 class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution over ``in_shape = (C, L)``; keywords as in PyTorch.
 
-    Its matrix is the transpose of the matching ``Conv1d``'s.
+    Its matrix is the transpose of the matching ``Conv1d``'s. As in PyTorch, the only
+    ``padding_mode`` is ``'zeros'``.
 
     Examples
     --------
