@@ -159,9 +159,8 @@ class Setting:
             extra = {"output_padding": g.output_padding}
             mode = "zeros"
         else:
-            pads = "same" if layer._padding_arg == "same" else tuple(  # type: ignore[attr-defined]
-                lo if lo == hi else None for lo, hi in g.padding
-            )
+            same = getattr(layer, "_padding_arg", None) == "same"
+            pads = "same" if same else tuple(lo if lo == hi else None for lo, hi in g.padding)
             extra = {"flip": (g.flip,), "connection_table": (g.table is not None,)}
             mode = g.padding_mode
         axes = {"input side": layer.in_shape[1:], "kernel_size": g.kernel, "stride": g.stride,

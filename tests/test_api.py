@@ -30,6 +30,7 @@ INTERNAL_MODULES = {
     "symconv.plots.panels",
     "symconv.plots.selection",
     "symconv.plots.style",
+    "symconv.playground",
     "symconv.symbolic",
     "symconv.symbols",
     "symconv.tikz",
@@ -41,6 +42,7 @@ INTERNAL_MODULES = {
 INTERNAL: dict[str, set[str]] = {
     "symconv.conv": {"ConvGeometry", "check_connection_table", "conv_axes", "conv_structure"},
     "symconv.dense": {"dense_structure"},
+    "symconv.explore": {"Explorer", "matrix_html"},
     "symconv.exporting": {"atomic_path", "checked_target", "save_figure"},
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},

@@ -284,8 +284,8 @@
         '">' + richSvg(inputName(c)) + "</text>");
     }
     for (let r = 0; r < view.nOut; r++) {
-      parts.push('<text class="sx-head" x="' + (left - 0.1 * CELL) + '" y="' + (top + (r + 0.5) * CELL) +
-        '" text-anchor="end">' + richSvg(outputName(view, r)) + "</text>");
+      parts.push('<text class="sx-head sx-rowhead" x="' + (left - 0.1 * CELL) + '" y="' +
+        (top + (r + 0.5) * CELL) + '">' + richSvg(outputName(view, r)) + "</text>");
     }
     view.cells.forEach(function (cell, k) {
       const x = left + cell.col * CELL;

@@ -18,9 +18,9 @@ Chunk layout (what ``docs/explorer/explorer.js`` reads)::
 A payload is ``{"error": m}`` (``messages[m]`` is symconv's message) or
 ``{"repr", "out", "counts", "legend", "widths", "rows", "cols", "cells"}``: ``legends[legend]``
 gives each local label number its ``[label, colour]`` numbers in the tables; the cells
-are encoded in :data:`DIGITS`, as numbers of ``widths`` digits (rows, cols, cells): ``rows`` gives each matrix row's
-count of nonzero cells, ``cols`` each cell's column and ``cells`` each cell's local
-label number, all in C order (row, then column).
+are encoded in :data:`DIGITS`, as numbers of ``widths`` digits (rows, cols, cells):
+``rows`` gives each matrix row's count of nonzero cells, ``cols`` each cell's column
+and ``cells`` each cell's local label number, all in C order (row, then column).
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from mkdocs.config.defaults import MkDocsConfig
 
 from symconv.errors import SymconvError
 from symconv.playground import SITE_RANGES, Setting, layer_counts, matrix_cells
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 log = logging.getLogger("mkdocs.hooks.explorer")
 
@@ -103,7 +105,9 @@ def payload(setting: Setting, tables: Tables) -> dict[str, Any]:
     for row in cells.row.tolist():
         per_row[row] += 1
     counts = layer_counts(layer, setting)
-    widths = [width_for(max(per_row, default=0) + 1), width_for(layer.n_in), width_for(len(legend))]
+    widths = [
+        width_for(max(per_row, default=0) + 1), width_for(layer.n_in), width_for(len(legend))
+    ]
     return {
         "repr": repr(layer),
         "out": list(layer.out_shape),

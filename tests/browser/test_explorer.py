@@ -37,8 +37,8 @@ PAGE = SITE / "explorer" / "index.html"
 OUTPUT = ROOT / "test-output" / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-RANDOM_LAYERS = 300
-HOVERED_LAYERS = 40
+RANDOM_LAYERS = 250
+HOVERED_LAYERS = 25
 
 pytestmark = [
     pytest.mark.browser,
@@ -132,7 +132,8 @@ def hover(driver: Any, element: Any) -> None:
     away.pointer_action.move_to_location(1, 1)  # the page header, off the drawing
     away.perform()
     ActionChains(driver).move_to_element(element).perform()
-    driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));")
+    driver.execute_async_script(
+        "requestAnimationFrame(() => requestAnimationFrame(arguments[0]));")
 
 
 def test_random_layers_show_symconvs_matrix(browser: Any) -> None:
@@ -195,6 +196,12 @@ def test_hovering_an_output_lights_its_receptive_field(browser: Any) -> None:
     ends = browser.find_elements(By.CSS_SELECTOR, ".sx-end")
     assert {(e.get_attribute("data-in"), e.get_attribute("data-out")) for e in ends} == {
         ("3", None), (None, "1")}
+
+
+def test_the_data_is_small() -> None:
+    files = list((SITE / "explorer" / "data").glob("*.js"))
+    assert len(files) == len(SITE_RANGES["dims"]) * len(SITE_RANGES["n"])
+    assert sum(f.stat().st_size for f in files) < 5_000_000
 
 
 def test_keyboard_changes_the_layer_and_steps_the_kernel(browser: Any) -> None:
