@@ -55,17 +55,18 @@ def test_numbers_round_trip(hook: Any, width: int) -> None:
         hook.encode([64**width], width)
 
 
-@pytest.mark.parametrize("dims, n", [(1, 3), (2, 3)])
+@pytest.mark.parametrize("dims, n, transposed", [(1, 3, False), (2, 3, False), (2, 4, True)])
 def test_every_setting_of_a_chunk_decodes_to_symconvs_matrix(
-    hook: Any, dims: int, n: int
+    hook: Any, dims: int, n: int, transposed: bool
 ) -> None:
-    chunk = hook.chunk(dims, n)
+    chunk = hook.chunk(dims, n, transposed)
     axes = chunk["axes"]
-    assert list(axes) == [name for name in SITE_RANGES if name not in ("dims", "n")]
+    assert list(axes) == [name for name in SITE_RANGES if name not in hook.CHUNK_AXES]
     combos = list(itertools.product(*axes.values()))
     assert len(chunk["index"]) == len(combos)
     for values, number in zip(combos, chunk["index"], strict=True):
-        setting = Setting(dims=dims, n=n, **dict(zip(axes, values, strict=True)))
+        setting = Setting(dims=dims, n=n, transposed=transposed,
+                          **dict(zip(axes, values, strict=True)))
         payload = chunk["payloads"][number]
         try:
             layer = setting.layer()

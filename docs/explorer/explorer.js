@@ -20,6 +20,7 @@
   };
   const CELL = 30; // SVG units per unit cell of the diagram and the matrix
   const PLAY_MS = 700;
+  const MAX_LABELS = 150; // more units (or cells) than this are drawn without names
   const base = document.currentScript ? document.currentScript.src : location.href;
 
   const form = root.querySelector(".sx-controls");
@@ -40,16 +41,16 @@
   const chunks = {};
   const loading = {};
   window.symconvExplorerChunk = function (chunk) {
-    chunks[chunk.dims + "-" + chunk.n] = chunk;
+    chunks[chunk.dims + "d-n" + chunk.n + "-t" + chunk.transposed] = chunk;
   };
 
-  function loadChunk(dims, n) {
-    const key = dims + "-" + n;
+  function loadChunk(state) {
+    const key = state.dims + "d-n" + state.n + "-t" + state.transposed;
     if (chunks[key]) return Promise.resolve(chunks[key]);
     if (!loading[key]) {
       loading[key] = new Promise(function (resolve, reject) {
         const script = document.createElement("script");
-        script.src = new URL("data/" + dims + "d-n" + n + ".js", base).href;
+        script.src = new URL("data/" + key + ".js", base).href;
         script.onload = function () {
           if (chunks[key]) resolve(chunks[key]);
           else reject(new Error(script.src + " holds no explorer data"));
@@ -232,7 +233,7 @@
     return '<g class="' + cls + '" ' + attrs + '><polygon points="' +
       corners.map(function (xy) { return xy[0].toFixed(1) + "," + xy[1].toFixed(1); }).join(" ") +
       '"></polygon><text x="' + middle[0].toFixed(1) + '" y="' + middle[1].toFixed(1) + '">' +
-      richSvg(text) + "</text></g>";
+      (text ? richSvg(text) : "") + "</text></g>";
   }
 
   function centre(p, unit) {
@@ -250,17 +251,23 @@
     for (let u = 0; u < view.nIn; u++) {
       parts.push(cellShape(inp, u, "sx-in", 'data-in="' + u + '"', inputName(u)));
     }
-    parts.push('<g class="sx-lines">');
-    view.cells.forEach(function (cell, k) {
+    // All connections of one colour in one path (cheap to draw); the lit ones are
+    // drawn again, one line each, by paint().
+    const paths = {};
+    view.ends = view.cells.map(function (cell) {
       const a = centre(inp, cell.col);
       const b = centre(out, cell.row);
-      parts.push('<line data-cell="' + k + '" x1="' + a[0].toFixed(1) + '" y1="' + a[1].toFixed(1) +
-        '" x2="' + b[0].toFixed(1) + '" y2="' + b[1].toFixed(1) + '" stroke="' + cell.color + '"></line>');
+      const ends = [a[0], a[1], b[0], b[1]].map(function (v) { return v.toFixed(1); });
+      (paths[cell.color] = paths[cell.color] || []).push("M" + ends[0] + " " + ends[1] + "L" +
+                                                         ends[2] + " " + ends[3]);
+      return ends;
     });
-    parts.push("</g>");
+    parts.push('<g class="sx-lines">' + Object.keys(paths).map(function (color) {
+      return '<path stroke="' + color + '" d="' + paths[color].join("") + '"></path>';
+    }).join("") + '</g><g class="sx-lit-lines"></g>');
     for (let u = 0; u < view.nOut; u++) {
-      parts.push(cellShape(out, u, "sx-out", 'data-out="' + u + '" role="button" aria-label="output ' +
-        escape(outputName(view, u)) + '"', outputName(view, u)));
+      parts.push(cellShape(out, u, "sx-out", 'data-out="' + u + '"',
+        view.nOut <= MAX_LABELS ? outputName(view, u) : ""));
     }
     diagram.setAttribute("viewBox", "0 0 " + width.toFixed(1) + " " + height.toFixed(1));
     diagram.style.maxWidth = 1.8 * width + "px";
@@ -279,23 +286,24 @@
     for (let r = 1; r < view.nOut; r++) lines.push("M" + left + " " + (top + r * CELL) + "h" + view.nIn * CELL);
     for (let c = 1; c < view.nIn; c++) lines.push("M" + (left + c * CELL) + " " + top + "v" + view.nOut * CELL);
     parts.push('<path class="sx-gridlines" d="' + lines.join("") + '"></path>');
-    for (let c = 0; c < view.nIn; c++) {
+    for (let c = 0; c < (view.nIn <= MAX_LABELS ? view.nIn : 0); c++) {
       parts.push('<text class="sx-head" x="' + (left + (c + 0.5) * CELL) + '" y="' + (top - 0.35 * CELL) +
         '">' + richSvg(inputName(c)) + "</text>");
     }
-    for (let r = 0; r < view.nOut; r++) {
+    for (let r = 0; r < (view.nOut <= MAX_LABELS ? view.nOut : 0); r++) {
       parts.push('<text class="sx-head sx-rowhead" x="' + (left - 0.1 * CELL) + '" y="' +
         (top + (r + 0.5) * CELL) + '">' + richSvg(outputName(view, r)) + "</text>");
     }
+    const named = view.cells.length <= 4 * MAX_LABELS;
     view.cells.forEach(function (cell, k) {
       const x = left + cell.col * CELL;
       const y = top + cell.row * CELL;
-      const short = cell.label.indexOf(" + ") < 0;
-      parts.push('<g class="sx-cell" data-row="' + cell.row + '" data-col="' + cell.col +
-        '" data-weight="' + escape(cell.label) + '" data-cell="' + k + '"><title>' + escape(cell.label) +
-        "</title><rect x=\"" + x + '" y="' + y + '" width="' + CELL + '" height="' + CELL +
-        '" fill="' + cell.color + '"></rect><text x="' + (x + CELL / 2) + '" y="' + (y + CELL / 2) +
-        '" fill="' + textColor(cell.color) + '">' + (short ? richSvg(cell.label) : "\u03a3") + "</text></g>");
+      const name = cell.label.indexOf(" + ") < 0 ? richSvg(cell.label) : "\u03a3";
+      parts.push('<rect class="sx-cell" data-row="' + cell.row + '" data-col="' + cell.col +
+        '" data-weight="' + escape(cell.label) + '" data-cell="' + k + '" x="' + x + '" y="' + y +
+        '" width="' + CELL + '" height="' + CELL + '" fill="' + cell.color + '"></rect>' +
+        (named ? '<text x="' + (x + CELL / 2) + '" y="' + (y + CELL / 2) + '" fill="' +
+          textColor(cell.color) + '">' + name + "</text>" : ""));
     });
     matrix.setAttribute("viewBox", "0 0 " + width + " " + height);
     matrix.style.maxWidth = 1.6 * width + "px";
@@ -364,6 +372,7 @@
     relabelled = [];
     if (!view) return;
     const band = matrix.querySelector(".sx-band");
+    const litLines = [];
     const unit = hoverOut !== null ? hoverOut : selected;
     diagram.classList.toggle("sx-focus", unit !== null || hoverCell !== null);
     band.style.display = unit === null ? "none" : "";
@@ -373,7 +382,7 @@
       view.rowCells[unit].forEach(function (k) {
         const cell = view.cells[k];
         mark(matrix.querySelector('.sx-cell[data-cell="' + k + '"]'), "sx-on");
-        mark(diagram.querySelector('line[data-cell="' + k + '"]'), "sx-on");
+        litLines.push(litLine(k, "sx-on"));
         const input = diagram.querySelector('[data-in="' + cell.col + '"]');
         mark(input, "sx-rf");
         input.querySelector("polygon").style.fill = cell.color;
@@ -390,7 +399,7 @@
     if (hoverCell !== null) {
       const cell = view.cells[hoverCell];
       mark(matrix.querySelector('.sx-cell[data-cell="' + hoverCell + '"]'), "sx-pick");
-      mark(diagram.querySelector('line[data-cell="' + hoverCell + '"]'), "sx-pick");
+      litLines.push(litLine(hoverCell, "sx-pick"));
       mark(diagram.querySelector('[data-in="' + cell.col + '"]'), "sx-end");
       mark(diagram.querySelector('[data-out="' + cell.row + '"]'), "sx-end");
       equation.innerHTML = "<i>M</i><sub>" + (cell.row + 1) + "," + (cell.col + 1) + "</sub> = " +
@@ -400,6 +409,13 @@
       unitName.textContent = "";
       equation.textContent = "Point at or tap an output unit (above the lines) or a cell of the matrix.";
     }
+    diagram.querySelector(".sx-lit-lines").innerHTML = litLines.join("");
+  }
+
+  function litLine(k, cls) {
+    const ends = view.ends[k];
+    return '<line class="' + cls + '" data-cell="' + k + '" x1="' + ends[0] + '" y1="' + ends[1] +
+      '" x2="' + ends[2] + '" y2="' + ends[3] + '" stroke="' + view.cells[k].color + '"></line>';
   }
 
   function equationOf(unit) {
@@ -442,7 +458,7 @@
     current = query;
     root.setAttribute("data-state", "loading");
     stopPlaying();
-    return loadChunk(state.dims, state.n).then(function (chunk) {
+    return loadChunk(state).then(function (chunk) {
       if (current !== query) return;
       const payload = payloadOf(chunk, state);
       selected = null;

@@ -3,13 +3,13 @@
 The explorer page (``docs/explorer/``) only draws; every matrix entry, label, colour,
 count and refusal message it shows is computed here, at build time, by symconv, for
 every combination of the controls in :data:`symconv.playground.SITE_RANGES`. The data
-is written into ``<site_dir>/explorer/data/`` as one file per (dims, input side):
+is written into ``<site_dir>/explorer/data/`` as one file per (dims, input side, kind):
 a JSON object wrapped in a call, ``symconvExplorerChunk({...});``, so that the page
 loads it with a ``<script>`` element, which also works from ``file://`` (no server).
 
 Chunk layout (what ``docs/explorer/explorer.js`` reads)::
 
-    {"dims": 2, "n": 5,
+    {"dims": 2, "n": 5, "transposed": 0,
      "axes": {"k": [1, ..., 5], "stride": [...], ...},   # the controls, in query order
      "index": [p0, p1, ...],   # one payload number per combination, C order over axes
      "payloads": [...],        # distinct payloads (equal layers share one)
@@ -49,7 +49,7 @@ DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 """The 64 digits of the cell encoding (safe in JSON strings and URLs)."""
 ALPHABET = np.array(list(DIGITS))
 
-CHUNK_AXES = ("dims", "n")
+CHUNK_AXES = ("dims", "n", "transposed")
 """The controls that pick a chunk; the others index the payloads inside one."""
 
 
@@ -123,35 +123,36 @@ def payload(setting: Setting, tables: Tables) -> dict[str, Any]:
     }
 
 
-def chunk(dims: int, n: int) -> dict[str, Any]:
-    """Every setting with this ``dims`` and input side ``n``, payloads shared when equal."""
+def chunk(dims: int, n: int, transposed: bool) -> dict[str, Any]:
+    """Every setting with these ``dims``, input side ``n`` and kind, equal payloads shared."""
     axes = {name: values for name, values in SITE_RANGES.items() if name not in CHUNK_AXES}
     tables = Tables()
     payloads: dict[str, int] = {}
     index = []
     for values in itertools.product(*axes.values()):
-        setting = Setting(dims=dims, n=n, **dict(zip(axes, values, strict=True)))
+        setting = Setting(dims=dims, n=n, transposed=transposed,
+                          **dict(zip(axes, values, strict=True)))
         text = json.dumps(payload(setting, tables), separators=(",", ":"))
         index.append(payloads.setdefault(text, len(payloads)))
     return {
-        "dims": dims, "n": n, "axes": axes, "index": index,
+        "dims": dims, "n": n, "transposed": int(transposed), "axes": axes, "index": index,
         "payloads": [json.loads(text) for text in payloads], **tables.lists(),
     }
 
 
-def chunk_name(dims: int, n: int) -> str:
+def chunk_name(dims: int, n: int, transposed: bool) -> str:
     """File name of a chunk, as ``explorer.js`` builds it."""
-    return f"{dims}d-n{n}.js"
+    return f"{dims}d-n{n}-t{int(transposed)}.js"
 
 
 def write_chunks(target: Path) -> int:
     """Write every chunk into ``target``; return the bytes written."""
     target.mkdir(parents=True, exist_ok=True)
     total = 0
-    for dims, n in itertools.product(SITE_RANGES["dims"], SITE_RANGES["n"]):
-        body = json.dumps(chunk(dims, n), separators=(",", ":"))
+    for key in itertools.product(*(SITE_RANGES[name] for name in CHUNK_AXES)):
+        body = json.dumps(chunk(*key), separators=(",", ":"))
         text = f"symconvExplorerChunk({body});\n"
-        (target / chunk_name(dims, n)).write_text(text, encoding="utf-8")
+        (target / chunk_name(*key)).write_text(text, encoding="utf-8")
         total += len(text.encode("utf-8"))
     return total
 

@@ -64,7 +64,7 @@ window.dispatchEvent(new PopStateEvent("popstate"));
     refused: refused.hidden ? null : refused.textContent,
     cells: Array.from(root.querySelectorAll(".sx-matrix [data-row]"), (c) => [
       Number(c.dataset.row), Number(c.dataset.col), c.dataset.weight,
-      c.querySelector("rect").getAttribute("fill")]),
+      c.getAttribute("fill")]),
     counts: Array.from(root.querySelectorAll(".sx-counts tbody tr"),
                        (r) => Array.from(r.querySelectorAll("td"), (d) => d.textContent)),
     outputs: root.querySelectorAll("[data-out]").length,
@@ -184,14 +184,14 @@ def test_hovering_an_output_lights_its_receptive_field(browser: Any) -> None:
         rows = [int(e.get_attribute("data-row"))
                 for e in browser.find_elements(By.CSS_SELECTOR, ".sx-cell.sx-on")]
         assert rows == [unit] * entries, (setting, unit)
-        lines = browser.find_elements(By.CSS_SELECTOR, ".sx-lines line.sx-on")
+        lines = browser.find_elements(By.CSS_SELECTOR, ".sx-lit-lines line.sx-on")
         assert len(lines) == entries, (setting, unit)
     # a matrix cell lights the one connection it stands for
     setting = Setting.from_query("dims=2&n=4&k=2&stride=2")
     browser.execute_async_script(SHOW, setting.query())
     cell = browser.find_element(By.CSS_SELECTOR, '.sx-cell[data-row="1"][data-col="3"]')
     hover(browser, cell)
-    picked = browser.find_elements(By.CSS_SELECTOR, ".sx-lines line.sx-pick")
+    picked = browser.find_elements(By.CSS_SELECTOR, ".sx-lit-lines line.sx-pick")
     assert [p.get_attribute("data-cell") for p in picked] == [cell.get_attribute("data-cell")]
     ends = browser.find_elements(By.CSS_SELECTOR, ".sx-end")
     assert {(e.get_attribute("data-in"), e.get_attribute("data-out")) for e in ends} == {
@@ -200,7 +200,7 @@ def test_hovering_an_output_lights_its_receptive_field(browser: Any) -> None:
 
 def test_the_data_is_small() -> None:
     files = list((SITE / "explorer" / "data").glob("*.js"))
-    assert len(files) == len(SITE_RANGES["dims"]) * len(SITE_RANGES["n"])
+    assert len(files) == len(SITE_RANGES["dims"]) * len(SITE_RANGES["n"]) * 2
     assert sum(f.stat().st_size for f in files) < 5_000_000
 
 
