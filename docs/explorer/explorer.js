@@ -515,20 +515,21 @@
     return target ? Number(target.getAttribute(attribute)) : null;
   }
 
-  diagram.addEventListener("pointerover", function (event) {
-    if (event.pointerType !== "mouse" && event.pointerType !== "pen") return;
-    const unit = unitOf(event, "data-out");
-    if (unit !== hoverOut) {
-      hoverOut = unit;
-      paint();
+  /* Mouse (or pen) hover over the elements of `svg` carrying `attribute`; touch taps instead. */
+  function onHover(svg, attribute, current, update) {
+    function set(value) {
+      if (value !== current()) {
+        update(value);
+        paint();
+      }
     }
-  });
-  diagram.addEventListener("pointerleave", function () {
-    if (hoverOut !== null) {
-      hoverOut = null;
-      paint();
-    }
-  });
+    svg.addEventListener("pointerover", function (event) {
+      if (event.pointerType === "mouse" || event.pointerType === "pen") set(unitOf(event, attribute));
+    });
+    svg.addEventListener("pointerleave", function () { set(null); });
+  }
+
+  onHover(diagram, "data-out", function () { return hoverOut; }, function (unit) { hoverOut = unit; });
   diagram.addEventListener("click", function (event) {
     const unit = unitOf(event, "data-out");
     if (unit !== null) {
@@ -547,20 +548,7 @@
     }
   });
 
-  matrix.addEventListener("pointerover", function (event) {
-    if (event.pointerType !== "mouse" && event.pointerType !== "pen") return;
-    const k = unitOf(event, "data-cell");
-    if (k !== hoverCell) {
-      hoverCell = k;
-      paint();
-    }
-  });
-  matrix.addEventListener("pointerleave", function () {
-    if (hoverCell !== null) {
-      hoverCell = null;
-      paint();
-    }
-  });
+  onHover(matrix, "data-cell", function () { return hoverCell; }, function (k) { hoverCell = k; });
   matrix.addEventListener("click", function (event) {
     const k = unitOf(event, "data-cell");
     hoverCell = hoverCell === k ? null : k;
