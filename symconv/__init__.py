@@ -14,6 +14,7 @@ from symconv.errors import (
     UnitIndexError,
     UnsupportedModuleError,
 )
+from symconv.explore import explore
 from symconv.exporting import export
 from symconv.from_torch import from_torch
 from symconv.graph import layer_graph
@@ -113,6 +114,7 @@ __all__ = [
     "__version__",
     "alexnet",
     "animate_convolution",
+    "explore",
     "export",
     "from_torch",
     "latex_matrix",

@@ -132,7 +132,8 @@ class _ConvTransposeNd(Layer):
 class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution over ``in_shape = (C, L)``; keywords as in PyTorch.
 
-    Its matrix is the transpose of the matching ``Conv1d``'s.
+    Its matrix is the transpose of the matching ``Conv1d``'s. As in PyTorch, the only
+    ``padding_mode`` is ``'zeros'``.
 
     Examples
     --------
