@@ -29,6 +29,8 @@ def channel_axes(layer: sc.Layer) -> tuple[int, ...]:
         return (0,)  # (C,)
     if isinstance(layer, (sc.LocallyConnected1d, sc.LocallyConnected2d)):
         return (0, len(layer.in_shape))  # (C_out, *out_spatial, C_in, *kernel)
+    if isinstance(layer, (sc.TiledConv1d, sc.TiledConv2d)):
+        return (0, len(layer.in_shape))  # (C_out, *tiles, C_in, *kernel)
     return (0, 1)  # (C_out, C_in/groups, *kernel), (C_in, C_out/groups, *kernel), (out, in)
 
 
@@ -47,6 +49,8 @@ def test_names_follow_the_documented_scheme(layer: sc.Layer) -> None:
         weight = entries(layer.weight)
         axes = channel_axes(layer)
         dropped = axes if all(layer.weight_shape[a] == 1 for a in axes) else ()
+        if isinstance(layer, (sc.TiledConv1d, sc.TiledConv2d)) and set(layer.tiles) == {1}:
+            dropped = (*dropped, *range(1, len(layer.in_shape)))  # (C_out, *tiles, ...)
         for index in np.ndindex(weight.shape):
             if weight[index] != 0:
                 assert weight[index].name == expected_name("w", index, dropped)
