@@ -70,11 +70,12 @@ def draw(layer: Layer, kind: str, path: str | Path, *, unit: int = 1) -> Path:
     ...
     symconv.errors.ExportError: cannot export to 'plot.gif': unknown extension '.gif'; ...
     """
+    from symconv.plots.figures import off_screen
     from symconv.plots.style import figure_style
 
     if kind == "animation":
         target = checked_target(path, (".gif",))
-        with figure_style():
+        with figure_style(), off_screen():
             import symconv
 
             symconv.animate_convolution(layer, path=target)  # written atomically
@@ -83,7 +84,7 @@ def draw(layer: Layer, kind: str, path: str | Path, *, unit: int = 1) -> Path:
     if not 1 <= unit <= layer.n_out:
         raise UnitIndexError(f"unit {unit} is outside the outputs 1..{layer.n_out} of "
                              f"{layer.short_repr()}")
-    with figure_style():
+    with figure_style(), off_screen():
         return export(_figure(kind, layer, unit), target)
 
 

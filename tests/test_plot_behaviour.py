@@ -14,7 +14,7 @@ from PIL import Image
 from scipy.signal import correlate2d
 
 import symconv as sc
-from symconv.plots.style import CELL_FACE, ParameterColors, figure_style
+from symconv.plots.style import ParameterColors, cell_face, figure_style
 
 CANONICAL = sc.Conv2d((1, 4, 4), 1, 2, stride=2, bias=False)
 
@@ -31,7 +31,7 @@ def distinct_rows(colors) -> int:
 def lit_cells(ax, gid: str) -> list[int]:
     (cells,) = [c for c in ax.collections if c.get_gid() == gid]
     faces = np.asarray(cells.get_facecolor())
-    return np.flatnonzero(np.any(np.abs(faces - to_rgba(CELL_FACE)) > 1e-6, axis=1)).tolist()
+    return np.flatnonzero(np.any(np.abs(faces - to_rgba(cell_face())) > 1e-6, axis=1)).tolist()
 
 
 # --- connectivity -----------------------------------------------------------------
@@ -54,8 +54,13 @@ def test_dense_connectivity_gives_every_line_its_own_colour():
     lines = connections(ax)
     assert len(lines.get_segments()) == 64
     assert distinct_rows(lines.get_colors()) == 64
-    assert ax.get_legend() is None  # a colorbar instead of a 64-entry legend
-    assert len(ax.figure.axes) == 2
+    key = ax.get_legend()  # a caption instead of a 64-entry legend
+    assert key.get_texts() == []
+    assert "64 weights" in key.get_title().get_text()
+    # distinguishable, not shades of one colormap: every two colours differ clearly
+    rgb = lines.get_colors()[:, :3]
+    gaps = np.linalg.norm(rgb[:, None] - rgb[None], axis=-1) + 9 * np.eye(len(rgb))
+    assert gaps.min() > 0.1
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,17 @@ import numpy as np
 
 from symconv.errors import SymconvError
 from symconv.plots.entries import matrix_entries
+from symconv.plots.figures import new_figure
 from symconv.plots.labels import output_label
 from symconv.plots.receptive import ReceptivePanels, grids_extent, receptive_views
 from symconv.plots.sparsity import MAX_SIDE, draw_matrix, matrix_picture
 from symconv.plots.style import (
-    FONT_SIZES,
     HIGHLIGHT,
-    INK,
     ParameterColors,
     clean_axes,
     distinct,
-    new_figure,
+    font_size,
+    ink,
 )
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class SlidingWindow:
         self.rows = [matrix_entries(layer, np.array([u])) for u in self.units]
         reads = np.concatenate([e.in_unit for e in self.rows])
         picture = matrix_picture(layer, *_matrix_window(layer, self.units, reads))
-        self.colors = ParameterColors.of(picture.entries.key)
+        self.colors = ParameterColors.of(picture.entries.key, layer.num_weight_parameters)
         in_view, out_view = receptive_views(layer, reads, np.array(self.units))
         width, depth = grids_extent(in_view, out_view)
         heights = (float(np.clip(WIDTH * depth / width, 0.8, 3.4)) + 0.5,
@@ -95,7 +95,7 @@ class SlidingWindow:
         notes = picture.notes(layer)
         self.notes = f" ({notes.removeprefix('shown: ')})" if notes else ""
         self.figure.suptitle(layer.short_repr().replace("->", "→"),
-                             fontsize=FONT_SIZES["title"], fontweight="bold", color=INK)
+                             fontsize=font_size("title"), fontweight="bold", color=ink())
 
     def show(self, frame: int) -> list[Artist]:
         """Draw frame ``frame`` (0-based); returns the axes it changed."""
@@ -111,9 +111,9 @@ class SlidingWindow:
         self.band.set_visible(lit)
         name = output_label(self.layer.out_shape, unit)
         self.grids.set_title(f"Output {name} ({frame + 1} of {len(self.units)})",
-                             fontsize=FONT_SIZES["title"] - 1, color=INK)
+                             fontsize=font_size("title") - 1, color=ink())
         self.matrix.set_title(f"the row of {name} in the matrix{self.notes}",
-                              fontsize=FONT_SIZES["label"], color=INK)
+                              fontsize=font_size("label"), color=ink())
         return [self.grids, self.matrix]
 
 

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from symconv.dense import Dense
 from symconv.plots.connectivity import connectivity_figure, diagram_size
+from symconv.plots.figures import new_figure
 from symconv.plots.selection import select
-from symconv.plots.style import FONT_SIZES, INK, new_figure
+from symconv.plots.style import font_size, ink
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -62,7 +63,7 @@ def plot_dense_vs_conv(conv: Layer, *, fig: Figure | None = None) -> Figure:
     fig.suptitle(
         f"Same input {_shape(conv.in_shape)}, same output {_shape(conv.out_shape)}: "
         f"{conv.num_parameters:,} parameters against {dense.num_parameters:,}",
-        fontsize=FONT_SIZES["title"], color=INK,
+        fontsize=font_size("title"), color=ink(),
     )
     return fig
 

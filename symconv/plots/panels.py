@@ -9,13 +9,13 @@ import numpy as np
 
 from symconv.plots.layout import GridView, Plane
 from symconv.plots.style import (
-    CELL_EDGE,
-    CELL_FACE,
-    FONT_SIZES,
-    INK,
-    MUTED_INK,
+    cell_edge,
+    cell_face,
     distinct,
     fitting_size,
+    font_size,
+    ink,
+    muted_ink,
     text_color_on,
 )
 
@@ -83,18 +83,18 @@ class GridPanel:
         shown, rank, r, c = self.view.locate(units)
         index = ((rank * self.plane.rows + r) * self.plane.cols + c).tolist()
         lit = np.asarray(faces)[shown]
-        base = np.tile(to_rgba(CELL_FACE), (len(self.names), 1))
+        base = np.tile(to_rgba(cell_face()), (len(self.names), 1))
         base[index] = lit
         self.cells.set_facecolor([tuple(face) for face in base.tolist()])
         if not self.texts:
             return
         for text, name in zip(self.texts, self.names, strict=True):
             text.set_text(name)
-            text.set_color(MUTED_INK)
+            text.set_color(muted_ink())
         new = (np.asarray(labels, dtype=object)[shown].tolist() if labels is not None
                else [None] * len(index))
-        for k, ink, label in zip(index, text_color_on(lit).tolist(), new, strict=True):
-            self.texts[k].set_color(ink)
+        for k, color, label in zip(index, text_color_on(lit).tolist(), new, strict=True):
+            self.texts[k].set_color(color)
             if label is not None:
                 self.texts[k].set_text(label)
 
@@ -110,25 +110,25 @@ def draw_panel(
     """
     from matplotlib.collections import PolyCollection
 
-    cells = PolyCollection(list(plane.cell_polygons()), facecolors=CELL_FACE, edgecolors=CELL_EDGE,
-                           linewidths=0.7, zorder=1)
+    cells = PolyCollection(list(plane.cell_polygons()), facecolors=cell_face(),
+                           edgecolors=cell_edge(), linewidths=0.7, zorder=1)
     cells.set_gid(gid)
     ax.add_collection(cells)
     ax.add_collection(PolyCollection(
-        [plane.outline(k) for k in range(plane.n_slices)], facecolors="none", edgecolors=INK,
+        [plane.outline(k) for k in range(plane.n_slices)], facecolors="none", edgecolors=ink(),
         linewidths=1.1, zorder=2,
     ))
     panel = GridPanel(plane, view, cells, names)
     room = (0.9 * scale, 0.9 * scale)
-    size = fitting_size([*names, *(room_labels or [])], room, FONT_SIZES["label"])
+    size = fitting_size([*names, *(room_labels or [])], room, font_size("label"))
     panel.roomy = size is not None
     if size is None:
-        size = fitting_size(names, room, FONT_SIZES["label"])
+        size = fitting_size(names, room, font_size("label"))
     if size is not None:
         rank, r, c = (a.ravel() for a in np.indices((plane.n_slices, plane.rows, plane.cols)))
         x, y = plane.centres(rank, r, c)
         panel.texts = [
-            ax.text(xi, yi, name, ha="center", va="center", fontsize=size, color=MUTED_INK,
+            ax.text(xi, yi, name, ha="center", va="center", fontsize=size, color=muted_ink(),
                     zorder=3)
             for xi, yi, name in zip(x.tolist(), y.tolist(), names, strict=True)
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,17 +17,16 @@ from symconv.plots.entries import (
     restricted,
     row_connections,
 )
+from symconv.plots.figures import axes_size, new_axes, plot_function
 from symconv.plots.labels import input_label, output_label
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.style import (
-    CELL_EDGE,
-    FONT_SIZES,
-    INK,
-    MUTED_INK,
     ParameterColors,
-    axes_size,
+    cell_edge,
     fitting_size,
-    new_axes,
+    font_size,
+    ink,
+    muted_ink,
     set_titles,
     text_color_on,
 )
@@ -144,7 +143,7 @@ def _draw_blocks(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -
 
     if not layer.structure.axes:
         return  # a dense layer has no block structure
-    styles = ((1.5, INK), (0.8, MUTED_INK), (0.5, CELL_EDGE))
+    styles = ((1.5, ink()), (0.8, muted_ink()), (0.5, cell_edge()))
     left, right, bottom, top = picture.extent
     segments, line_widths, line_colors = [], [], []
     for along, shape, part in (("rows", layer.out_shape, picture.rows),
@@ -170,7 +169,7 @@ def _draw_cell_grid(ax: Axes, picture: MatrixPicture) -> None:
     left, right, bottom, top = picture.extent
     rows = [((left, y), (right, y)) for y in np.arange(top, bottom + 1).tolist()]
     cols = [((x, top), (x, bottom)) for x in np.arange(left, right + 1).tolist()]
-    ax.add_collection(LineCollection(rows + cols, colors=CELL_EDGE, linewidths=0.4, zorder=2))
+    ax.add_collection(LineCollection(rows + cols, colors=cell_edge(), linewidths=0.4, zorder=2))
 
 
 def draw_matrix(
@@ -186,7 +185,7 @@ def draw_matrix(
 
     Without ``unit_names`` rows and columns get 1-based numbers only.
     """
-    colors = ParameterColors.of(picture.entries.key)
+    colors = ParameterColors.of(picture.entries.key, layer.num_weight_parameters)
     image = ax.imshow(picture.rgba(colors), extent=picture.extent, interpolation="antialiased",
                       interpolation_stage="rgba", zorder=1,
                       aspect="equal" if picture.square else "auto")
@@ -202,7 +201,7 @@ def draw_matrix(
         _write_entries(ax, layer, picture, colors, scale)
     _label_units(ax, layer, picture, scale if unit_names else 0.0)
     for spine in ax.spines.values():
-        spine.set_color(CELL_EDGE)
+        spine.set_color(cell_edge())
     return colors
 
 
@@ -216,13 +215,13 @@ def _write_entries(
 ) -> None:
     entries = picture.entries
     texts = entry_texts(layer, entries)
-    size = fitting_size(texts, (0.9 * scale, 0.9 * scale), FONT_SIZES["label"])
+    size = fitting_size(texts, (0.9 * scale, 0.9 * scale), font_size("label"))
     if size is None:
         return
     inks = text_color_on(colors.rgba(entries.key))
-    for r, c, text, ink in zip(entries.out_unit.tolist(), entries.in_unit.tolist(), texts,
+    for r, c, text, color in zip(entries.out_unit.tolist(), entries.in_unit.tolist(), texts,
                                inks.tolist(), strict=True):
-        ax.text(c, r, text, ha="center", va="center", fontsize=size, color=ink, zorder=4)
+        ax.text(c, r, text, ha="center", va="center", fontsize=size, color=color, zorder=4)
 
 
 def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -> None:
@@ -238,7 +237,7 @@ def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -
             names = ([input_label(i) for i in part] if side == "input"
                      else [output_label(layer.out_shape, i) for i in part])
             room = (scale * (3.0 if side == "output" else 1.0), scale)
-            size = fitting_size(names[-1:], room, FONT_SIZES["small"])
+            size = fitting_size(names[-1:], room, font_size("small"))
         if size is not None:
             axis.set_ticks(list(part), names, fontsize=size)
             if side == "input" and len(part) > 12:
@@ -247,18 +246,20 @@ def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -
         else:
             axis.set_major_locator(MaxNLocator(6, integer=True))
             axis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v) + 1:,}"))
-            axis.set_tick_params(labelsize=FONT_SIZES["small"])
-        axis.set_tick_params(length=0, colors=INK)
+            axis.set_tick_params(labelsize=font_size("small"))
+        axis.set_tick_params(length=0, colors=ink())
         axis.set_label_text(f"{side} units ({'columns' if side == 'input' else 'rows'})",
-                            fontsize=FONT_SIZES["subtitle"], color=INK)
+                            fontsize=font_size("subtitle"), color=ink())
 
 
+@plot_function()
 def plot_sparsity(
     layer: Layer,
     ax: Axes | None = None,
     *,
     symbols: bool | None = None,
     blocks: bool = True,
+    style: Any = None,
 ) -> Axes:
     """Draw the matrix's sparsity pattern, each nonzero in the colour of its weight.
 
@@ -281,6 +282,9 @@ def plot_sparsity(
         default only for small matrices, at a size that fits.
     blocks
         Draw the block boundaries.
+    style
+        A matplotlib style (name, file or dict) applied while drawing, e.g.
+        ``"dark_background"``; by default the current rcParams.
 
     Returns
     -------
