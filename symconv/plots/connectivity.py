@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symconv.plots.figures import axes_size, new_axes, plot_function
-from symconv.plots.labels import input_label, output_label
+from symconv.plots.labels import geometry_caption, input_label, output_label
 from symconv.plots.layout import Plane
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.selection import Selection, select
@@ -195,7 +195,10 @@ def connectivity_figure(
     if created:
         fit_legend(ax)
     notes = selection.notes()
-    counts = f"{layer.num_parameters:,} parameters · {layer.num_connections:,} connections"
+    counts = "\n".join(filter(None, [
+        geometry_caption(layer),
+        f"{layer.num_parameters:,} parameters · {layer.num_connections:,} connections",
+    ]))
     set_titles(ax, (name or layer.short_repr()).replace("->", "→"),
                counts + (f"\n{notes}" if notes else ""))
     return ax

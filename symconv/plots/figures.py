@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "axes_size",
     "checked_dpi",
+    "fit_canvas",
     "new_axes",
     "new_figure",
     "off_screen",
@@ -132,6 +133,45 @@ def axes_size(ax: Axes) -> tuple[float, float]:
     return 72 * box.width * float(width), 72 * box.height * float(height)
 
 
+def fit_canvas(figure: Figure, pad: float = 0.08) -> None:
+    """Fit the canvas to what is drawn: nothing outside it, ``pad`` inches of margin.
+
+    The figure is laid out once (by its layout engine), its layout is then frozen
+    and the canvas grown or cut on each side to the drawn extent, each axes and
+    figure-level text keeping its place on the page. So the figure shows whole
+    wherever it is saved (``plt.savefig`` without ``bbox_inches``, an export, a
+    notebook) and keeps no empty margins.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> figure = Figure(figsize=(2, 1))
+    >>> _ = figure.add_subplot().set_title("a title far too long for such a small figure")
+    >>> fit_canvas(figure)
+    >>> float(figure.get_size_inches()[0]) > 2
+    True
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not hasattr(figure.canvas, "get_renderer"):
+        FigureCanvasAgg(figure)
+    figure.draw_without_rendering()
+    figure.set_layout_engine("none")
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = figure.get_tightbbox(renderer)
+    width, height = (float(v) for v in figure.get_size_inches())
+    left, bottom = box.x0 - pad, box.y0 - pad
+    new_width, new_height = box.width + 2 * pad, box.height + 2 * pad
+    for ax in figure.axes:
+        x0, y0, w, h = ax.get_position().bounds
+        ax.set_position(((x0 * width - left) / new_width, (y0 * height - bottom) / new_height,
+                         w * width / new_width, h * height / new_height))
+    for text in figure.texts:
+        x, y = text.get_position()
+        text.set_position(((x * width - left) / new_width, (y * height - bottom) / new_height))
+    figure.set_size_inches(new_width, new_height)
+
+
 def checked_dpi(dpi: Any) -> float:
     """``dpi`` as a float once it is a resolution a figure can be drawn at (20 to 1200).
 
@@ -179,12 +219,13 @@ def plot_function(*, layer: bool = True) -> Callable[[F], F]:
     option given in its place) and, with ``layer=True``, a first argument that is
     no layer, with a :class:`~symconv.SymconvError`. A ``style`` keyword (any
     argument of ``plt.style.context``) applies for the duration of the drawing.
+    A figure the function made itself is fitted to what it drew (:func:`fit_canvas`).
 
     Examples
     --------
     >>> @plot_function(layer=False)
     ... def plot_nothing(data, ax=None, *, style=None):
-    ...     return ax
+    ...     return new_axes(ax, (2, 1))
     >>> plot_nothing(1, 0)
     Traceback (most recent call last):
     ...
@@ -205,18 +246,21 @@ def plot_function(*, layer: bool = True) -> Callable[[F], F]:
             if layer:
                 _check_layer(name, next(iter(bound.arguments.values())))
             style = bound.arguments.get("style")
-            if style is None:
-                return function(*args, **kwargs)
-            import matplotlib.pyplot as plt
-
+            created = all(bound.arguments.get(k) is None for k in ("ax", "fig"))
             with ExitStack() as stack:
-                try:
-                    stack.enter_context(plt.style.context(style))
-                except (OSError, ValueError, TypeError, KeyError) as err:
-                    raise SymconvError(
-                        f"{name}: style={style!r} is not a matplotlib style"
-                    ) from None if isinstance(err, KeyError) else err
-                return function(*args, **kwargs)
+                if style is not None:
+                    import matplotlib.pyplot as plt
+
+                    try:
+                        stack.enter_context(plt.style.context(style))
+                    except (OSError, ValueError, TypeError, KeyError) as err:
+                        raise SymconvError(
+                            f"{name}: style={style!r} is not a matplotlib style"
+                        ) from None if isinstance(err, KeyError) else err
+                drawn = function(*args, **kwargs)
+                if created:
+                    fit_canvas(drawn if hasattr(drawn, "savefig") else root_figure(drawn))
+                return drawn
 
         return checked  # type: ignore[return-value]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import sympy
 
 from symconv.graph import output_label as graph_output_label
@@ -18,7 +19,7 @@ from symconv.plots.style import FIXED, FOLDED
 if TYPE_CHECKING:
     from symconv.layer import Layer
 
-__all__ = ["input_label", "key_labels", "output_label", "value_label"]
+__all__ = ["geometry_caption", "input_label", "key_labels", "output_label", "value_label"]
 
 
 def input_label(unit: int) -> str:
@@ -68,3 +69,39 @@ def key_labels(layer: Layer, keys: Sequence[int]) -> list[str]:
     symbols = layer._weight_symbols if any(k >= 0 for k in keys) else []
     names = {FIXED: "fixed weight (no parameter)", FOLDED: "sum of weights (folded padding)"}
     return [value_label(symbols[k]) if k >= 0 else names[k] for k in keys]
+
+
+def _axes_text(values: object) -> str:
+    """Per-axis values as ``3×3``, or one number when all axes agree (``(1, 1)`` pairs too)."""
+    flat = [int(v) for v in np.ravel(np.asarray(values, dtype=object)).tolist()]
+    if len(set(flat)) == 1:
+        return str(flat[0])
+    if isinstance(values, tuple) and values and isinstance(values[0], tuple):
+        return "×".join("–".join(map(str, pair)) for pair in values)
+    return "×".join(map(str, flat))
+
+
+def geometry_caption(layer: Layer) -> str:
+    """The window of a layer in words: kernel, stride, padding and dilation (or ``""``).
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> geometry_caption(sc.Conv2d((1, 7, 7), 1, 3, stride=2, dilation=2))
+    'kernel 3×3 · stride 2 · padding 0 · dilation 2'
+    >>> geometry_caption(sc.Dense(4, 2))
+    ''
+    """
+    geometry = getattr(layer, "geometry", None)
+    kernel = getattr(geometry, "kernel", None)
+    if kernel is None:
+        return " · ".join(layer._describe())
+    parts = [f"kernel {'×'.join(map(str, kernel))}"]
+    for name in ("stride", "padding", "dilation"):
+        value = getattr(geometry, name, None)
+        if value is not None and not isinstance(value, str):
+            parts.append(f"{name} {_axes_text(value)}")
+    mode = getattr(geometry, "padding_mode", "zeros")
+    if mode != "zeros":
+        parts.append(f"{mode} padding")
+    return " · ".join(parts)

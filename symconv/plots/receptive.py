@@ -11,7 +11,7 @@ from symconv.errors import SymconvError
 from symconv.layer import Layer
 from symconv.plots.entries import Entries, entry_texts, matrix_entries
 from symconv.plots.figures import axes_size, new_axes, plot_function
-from symconv.plots.labels import input_label, output_label
+from symconv.plots.labels import geometry_caption, input_label, output_label
 from symconv.plots.layout import GridView, Plane, layout_shape
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.panels import around, draw_panel
@@ -184,7 +184,8 @@ def plot_receptive_field(
     notes = [v for v in (in_view.describe("inputs"), out_view.describe("outputs")) if v]
     set_titles(
         ax, f"Receptive field of {output_label(layer.out_shape, unit)}",
-        "\n".join([f"{layer.short_repr().replace('->', '→')} · reads {reads:,} inputs", *notes]),
+        "\n".join(filter(None, [layer.short_repr().replace("->", "→"), geometry_caption(layer),
+                                f"reads {reads:,} inputs", *notes])),
     )
     if created:
         fit_legend(ax)

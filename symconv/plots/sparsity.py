@@ -18,7 +18,7 @@ from symconv.plots.entries import (
     row_connections,
 )
 from symconv.plots.figures import axes_size, new_axes, plot_function
-from symconv.plots.labels import input_label, output_label
+from symconv.plots.labels import geometry_caption, input_label, output_label
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.style import (
     ParameterColors,
@@ -313,9 +313,8 @@ def plot_sparsity(
         fit_legend(ax)
     nonzeros, total = layer.num_weight_connections, layer.n_out * layer.n_in
     weights = layer.num_weight_parameters
-    subtitle = (f"{nonzeros:,} nonzeros of {total:,} entries ({nonzeros / total:.1%}) · "
-                + (f"{weights:,} distinct weights" if weights else "no parameters"))
-    notes = picture.notes(layer)
-    set_titles(ax, layer.short_repr().replace("->", "→"),
-               subtitle + (f"\n{notes}" if notes else ""))
+    counts = (f"{nonzeros:,} nonzeros of {total:,} entries ({nonzeros / total:.1%}) · "
+              + (f"{weights:,} distinct weights" if weights else "no parameters"))
+    subtitle = "\n".join(filter(None, [geometry_caption(layer), counts, picture.notes(layer)]))
+    set_titles(ax, layer.short_repr().replace("->", "→"), subtitle)
     return ax
