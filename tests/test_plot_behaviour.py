@@ -29,9 +29,15 @@ def distinct_rows(colors) -> int:
 
 
 def lit_cells(ax, gid: str) -> list[int]:
+    """Indices of the grid cells covered by the lit overlay (and coloured, not blank)."""
     (cells,) = [c for c in ax.collections if c.get_gid() == gid]
-    faces = np.asarray(cells.get_facecolor())
-    return np.flatnonzero(np.any(np.abs(faces - to_rgba(cell_face())) > 1e-6, axis=1)).tolist()
+    (lit,) = [c for c in ax.collections if c.get_gid() == f"{gid}-lit"]
+    centres = np.array([path.vertices[:4].mean(axis=0) for path in cells.get_paths()])
+    lit_centres = np.array([path.vertices[:4].mean(axis=0) for path in lit.get_paths()])
+    faces = np.asarray(lit.get_facecolor())
+    assert np.all(np.any(np.abs(faces - to_rgba(cell_face())) > 1e-6, axis=1))
+    found = [int(np.argmin(np.linalg.norm(centres - c, axis=1))) for c in lit_centres]
+    return sorted(found)
 
 
 # --- connectivity -----------------------------------------------------------------

@@ -7,6 +7,7 @@ out when there is only one (the canonical ``h_{1,1}, h_{1,2}, h_{2,1}, h_{2,2}``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,9 @@ from symconv.plots.style import FIXED, FOLDED
 if TYPE_CHECKING:
     from symconv.layer import Layer
 
-__all__ = ["geometry_caption", "input_label", "key_labels", "output_label", "value_label"]
+__all__ = [
+    "geometry_caption", "input_label", "key_labels", "output_label", "plain_label", "value_label",
+]
 
 
 def input_label(unit: int) -> str:
@@ -44,6 +47,27 @@ def output_label(shape: Sequence[int], unit: int) -> str:
     ('$h_{2,2}$', '$h_{4}$')
     """
     return value_label(sympy.Symbol(graph_output_label(tuple(shape), unit)))
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def plain_label(label: str) -> str:
+    """A unit's mathtext name as plain text with Unicode subscripts (``x₁₂``, ``h₃,₄``).
+
+    Plain text is typeset without matplotlib's mathtext parser, which keeps
+    only the last 50 strings it parsed: an animation naming hundreds of units
+    would parse them again in every frame.
+
+    Examples
+    --------
+    >>> plain_label("$x_{12}$"), plain_label("$h_{3,4}$"), plain_label("$w_{1} + w_{2}$")
+    ('x₁₂', 'h₃,₄', '$w_{1} + w_{2}$')
+    """
+    match = re.fullmatch(r"\$([a-z])_\{([0-9,]+)\}\$", label)
+    if match is None:
+        return label
+    return match[1] + match[2].translate(_SUBSCRIPTS)
 
 
 def value_label(value: sympy.Expr) -> str:
