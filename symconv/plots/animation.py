@@ -20,7 +20,7 @@ from symconv.errors import SymconvError
 from symconv.layer import Layer
 from symconv.plots.entries import matrix_entries
 from symconv.plots.figures import checked_dpi, fit_canvas, new_figure, off_screen
-from symconv.plots.labels import geometry_caption, output_label, plain_label
+from symconv.plots.labels import geometry_caption, output_name
 from symconv.plots.receptive import ReceptivePanels, grids_extent, receptive_views
 from symconv.plots.sparsity import MAX_SIDE, draw_matrix, matrix_picture
 from symconv.plots.style import (
@@ -84,7 +84,7 @@ class SlidingWindow:
         with off_screen():  # frames are images: pyplot must not show the figure too
             self.figure: Figure = new_figure((WIDTH, sum(heights) + 0.5))
         self.grids, self.matrix = self.figure.subplots(2, 1, height_ratios=heights)
-        self.panels = ReceptivePanels(self.grids, layer, in_view, out_view, plain=True)
+        self.panels = ReceptivePanels(self.grids, layer, in_view, out_view)
         self.grids.autoscale_view()
         clean_axes(self.grids)
         # the grids name the units already; few distinct texts keep every frame fast
@@ -157,7 +157,7 @@ class SlidingWindow:
         self.veil.set_data(veil)
         self.band.set_y(unit - 0.5)
         self.band.set_visible(lit)
-        name = plain_label(output_label(self.layer.out_shape, unit))
+        name = output_name(self.layer.out_shape, unit)
         heading = f"Output {name} ({frame + 1} of {len(self.units)})"
         self.grids.set_title(f"{heading}\n{self.caption}" if self.caption else heading,
                              fontsize=font_size("title") - 1, color=ink())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symconv.plots.figures import axes_size, new_axes, plot_function
-from symconv.plots.labels import geometry_caption, input_label, output_label
+from symconv.plots.labels import geometry_caption, input_name, output_name
 from symconv.plots.layout import Plane
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.selection import Selection, select
@@ -124,7 +124,7 @@ def _draw_labels(ax: Axes, plane: Plane, labels: Sequence[str], scale: float) ->
            "alpha": 0.9}
     for xi, yi, text in zip(x.tolist(), y.tolist(), labels, strict=True):
         ax.text(xi, yi, text, ha="center", va="center", fontsize=size, color=ink(), zorder=4,
-                bbox=box)
+                bbox=box, in_layout=False)  # inside the axes: the layout need not measure it
 
 
 def _caption(ax: Axes, plane: Plane, text: str) -> None:
@@ -158,9 +158,9 @@ def _draw(ax: Axes, layer: Layer, selection: Selection, legend: bool, labels: bo
     ax.add_collection(lines)
     scale = _points_per_unit(ax, in_plane, out_plane)
     if labels if labels is not None else len(in_view.units) <= MAX_LABELLED_CELLS:
-        _draw_labels(ax, in_plane, [input_label(u) for u in in_view.units.tolist()], scale)
+        _draw_labels(ax, in_plane, [input_name(u) for u in in_view.units.tolist()], scale)
     if labels if labels is not None else len(out_view.units) <= MAX_LABELLED_CELLS:
-        names = [output_label(selection.out_shape, u) for u in out_view.units.tolist()]
+        names = [output_name(selection.out_shape, u) for u in out_view.units.tolist()]
         _draw_labels(ax, out_plane, names, scale)
     _caption(ax, in_plane, "input " + "×".join(map(str, layer.in_shape)))
     _caption(ax, out_plane, "output " + "×".join(map(str, selection.out_shape)))

@@ -155,6 +155,9 @@ def fit_canvas(figure: Figure, pad: float = 0.08) -> None:
 
     if not hasattr(figure.canvas, "get_renderer"):
         FigureCanvasAgg(figure)
+    engine = figure.get_layout_engine()
+    if engine is not None:  # constrained layout settles in two passes (titles over titles)
+        engine.execute(figure)
     figure.draw_without_rendering()
     figure.set_layout_engine("none")
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from symconv.layer import Layer
 
 __all__ = [
-    "geometry_caption", "input_label", "key_labels", "output_label", "plain_label", "value_label",
+    "geometry_caption", "input_label", "input_name", "key_labels", "output_label", "output_name",
+    "plain_label", "value_label",
 ]
 
 
@@ -68,6 +69,28 @@ def plain_label(label: str) -> str:
     if match is None:
         return label
     return match[1] + match[2].translate(_SUBSCRIPTS)
+
+
+def input_name(unit: int) -> str:
+    """The plain-text name of an input unit in a figure's cells and ticks.
+
+    Examples
+    --------
+    >>> input_name(11)
+    'x₁₂'
+    """
+    return plain_label(input_label(unit))
+
+
+def output_name(shape: Sequence[int], unit: int) -> str:
+    """The plain-text name of an output unit in a figure's cells and ticks.
+
+    Examples
+    --------
+    >>> output_name((1, 2, 2), 1)
+    'h₁,₂'
+    """
+    return plain_label(output_label(shape, unit))
 
 
 def value_label(value: sympy.Expr) -> str:

@@ -106,7 +106,8 @@ class GridPanel:
         ax = self.lit.axes
         while len(self.texts) < len(index):
             self.texts.append(ax.text(0, 0, "", ha="center", va="center", fontsize=self.size,
-                                      zorder=4, animated=self.lit.get_animated()))
+                                      zorder=4, animated=self.lit.get_animated(),
+                                      in_layout=False))
         x, y = self.plane.centres(*(np.asarray(v)[shown] for v in (rank, r, c)))
         for text, k, color, label, xi, yi in zip(
             self.texts, index, text_color_on(lit).tolist(), new, x.tolist(), y.tolist(),
@@ -152,5 +153,5 @@ def draw_panel(
         x, y = plane.centres(rank, r, c)
         for xi, yi, name in zip(x.tolist(), y.tolist(), names, strict=True):
             ax.text(xi, yi, name, ha="center", va="center", fontsize=size, color=muted_ink(),
-                    zorder=3)
+                    zorder=3, in_layout=False)
     return panel

@@ -11,7 +11,7 @@ from symconv.errors import SymconvError
 from symconv.layer import Layer
 from symconv.plots.entries import Entries, entry_texts, matrix_entries
 from symconv.plots.figures import axes_size, new_axes, plot_function
-from symconv.plots.labels import geometry_caption, input_label, output_label, plain_label
+from symconv.plots.labels import geometry_caption, input_name, output_label, output_name
 from symconv.plots.layout import GridView, Plane, layout_shape
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.panels import around, draw_panel
@@ -56,13 +56,8 @@ def grids_extent(in_view: GridView, out_view: GridView) -> tuple[float, float]:
 class ReceptivePanels:
     """The input and output grids of a layer side by side, ready to light one unit at a time."""
 
-    def __init__(
-        self, ax: Axes, layer: Layer, in_view: GridView, out_view: GridView, *,
-        plain: bool = False,
-    ) -> None:
-        """Draw the grids; ``plain`` names units in plain text (see :func:`plain_label`)."""
+    def __init__(self, ax: Axes, layer: Layer, in_view: GridView, out_view: GridView) -> None:
         self.layer = layer
-        name = plain_label if plain else str
         in_plane, out_plane = _planes(in_view, out_view)
         width, depth = grids_extent(in_view, out_view)
         room_w, room_h = axes_size(ax)
@@ -72,10 +67,10 @@ class ReceptivePanels:
             first = matrix_entries(layer, np.array([0]))
             weights = entry_texts(layer, first.where(np.arange(len(first)) < SAMPLE))
         self.inputs = draw_panel(ax, in_view, in_plane,
-                                 [name(input_label(u)) for u in in_view.units.tolist()], scale,
+                                 [input_name(u) for u in in_view.units.tolist()], scale,
                                  "inputs", weights)
         self.outputs = draw_panel(ax, out_view, out_plane,
-                                  [name(output_label(layer.out_shape, u))
+                                  [output_name(layer.out_shape, u)
                                    for u in out_view.units.tolist()], scale, "outputs")
 
     def light(self, unit: int, entries: Entries, colors: ParameterColors) -> None:

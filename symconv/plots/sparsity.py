@@ -14,11 +14,10 @@ from symconv.plots.entries import (
     entry_texts,
     joined,
     matrix_entries,
-    restricted,
     row_connections,
 )
 from symconv.plots.figures import axes_size, new_axes, plot_function
-from symconv.plots.labels import geometry_caption, input_label, output_label
+from symconv.plots.labels import geometry_caption, input_name, output_name
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.style import (
     ParameterColors,
@@ -119,7 +118,7 @@ def matrix_picture(
     parts = []  # row by row, cut to the columns at once: rows can be millions long
     for unit in rows:
         row = row_connections(layer, unit, *layer.structure.row(unit))
-        parts.append(restricted(row, (row.in_unit >= cols.start) & (row.in_unit < cols.stop)))
+        parts.append(row.where((row.in_unit >= cols.start) & (row.in_unit < cols.stop)))
     return MatrixPicture(rows, cols, entries_of(joined(layer, parts)))
 
 
@@ -221,7 +220,8 @@ def _write_entries(
     inks = text_color_on(colors.rgba(entries.key))
     for r, c, text, color in zip(entries.out_unit.tolist(), entries.in_unit.tolist(), texts,
                                inks.tolist(), strict=True):
-        ax.text(c, r, text, ha="center", va="center", fontsize=size, color=color, zorder=4)
+        ax.text(c, r, text, ha="center", va="center", fontsize=size, color=color, zorder=4,
+                in_layout=False)
 
 
 def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -> None:
@@ -234,8 +234,8 @@ def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -
                                                                   "output")):
         size = None
         if len(part) <= MAX_UNIT_LABELS:
-            names = ([input_label(i) for i in part] if side == "input"
-                     else [output_label(layer.out_shape, i) for i in part])
+            names = ([input_name(i) for i in part] if side == "input"
+                     else [output_name(layer.out_shape, i) for i in part])
             room = (scale * (3.0 if side == "output" else 1.0), scale)
             size = fitting_size(names[-1:], room, font_size("small"))
         if size is not None:
