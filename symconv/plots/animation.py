@@ -19,7 +19,7 @@ import numpy as np
 from symconv.errors import SymconvError
 from symconv.layer import Layer
 from symconv.plots.entries import matrix_entries
-from symconv.plots.figures import checked_dpi, fit_canvas, new_figure, off_screen
+from symconv.plots.figures import check_drawable, checked_dpi, fit_canvas, new_figure, off_screen
 from symconv.plots.labels import geometry_caption, output_name
 from symconv.plots.receptive import ReceptivePanels, grids_extent, receptive_views
 from symconv.plots.sparsity import MAX_SIDE, draw_matrix, matrix_picture
@@ -298,6 +298,7 @@ def animate_convolution(
 
     if not isinstance(layer, Layer):
         raise SymconvError(f"animate_convolution animates one layer; got {type(layer).__name__}")
+    check_drawable("animate_convolution", layer)
     target = None if path is None else checked_target(path, (".gif",))
     if not isinstance(fps, int) or isinstance(fps, bool) or fps < 1:
         raise SymconvError(f"fps={fps!r} must be a positive integer")

@@ -18,14 +18,16 @@ from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from symconv.errors import SymconvError
+from symconv.errors import SizeLimitError, SymconvError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
+    "MAX_ROW_READS",
     "axes_size",
+    "check_drawable",
     "checked_dpi",
     "fit_canvas",
     "new_axes",
@@ -193,9 +195,11 @@ def checked_dpi(dpi: Any) -> float:
 
 
 def _check_ax(name: str, ax: Any) -> None:
+    if ax is None:
+        return
     from matplotlib.axes import Axes
 
-    if ax is not None and not isinstance(ax, Axes):
+    if not isinstance(ax, Axes):
         raise SymconvError(
             f"{name}: ax={ax!r} is not a matplotlib Axes; options after the layer and "
             "the axes are keywords (e.g. channels=0)"
@@ -213,6 +217,29 @@ def _check_layer(name: str, layer: Any) -> None:
             f"({layer!r:.60}): pass one of its layers, e.g. net.layers[0]"
         )
     raise SymconvError(f"{name} draws a symconv layer; got {type(layer).__name__} {layer!r:.60}")
+
+
+MAX_ROW_READS = 1_000_000
+"""Most inputs an output unit of a drawn layer may read (figures build whole rows)."""
+
+
+def check_drawable(name: str, layer: Any) -> None:
+    """Refuse, before any work, a layer whose output units read too many inputs to draw.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> check_drawable("plot_sparsity", sc.Dense(10**8, 1))
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SizeLimitError: plot_sparsity: each output of Dense((100000000,) -> (1,)) ...
+    """
+    reads = layer.num_weight_connections / max(layer.n_out, 1)
+    if reads > MAX_ROW_READS:
+        raise SizeLimitError(
+            f"{name}: each output of {layer.short_repr()} reads {reads:,.0f} inputs on "
+            f"average; figures draw layers whose outputs read at most {MAX_ROW_READS:,}"
+        )
 
 
 def plot_function(*, layer: bool = True) -> Callable[[F], F]:
@@ -247,7 +274,9 @@ def plot_function(*, layer: bool = True) -> Callable[[F], F]:
                 raise TypeError(f"{name}: {err}") from None
             _check_ax(name, bound.arguments.get("ax"))
             if layer:
-                _check_layer(name, next(iter(bound.arguments.values())))
+                first = next(iter(bound.arguments.values()))
+                _check_layer(name, first)
+                check_drawable(name, first)
             style = bound.arguments.get("style")
             created = all(bound.arguments.get(k) is None for k in ("ax", "fig"))
             with ExitStack() as stack:

@@ -10,7 +10,7 @@ import numpy as np
 from symconv.errors import SymconvError
 from symconv.layer import Layer
 from symconv.plots.entries import Entries, entry_texts, matrix_entries
-from symconv.plots.figures import axes_size, new_axes, plot_function
+from symconv.plots.figures import axes_size, check_drawable, new_axes, plot_function
 from symconv.plots.labels import geometry_caption, input_name, output_label, output_name
 from symconv.plots.layout import GridView, Plane, layout_shape
 from symconv.plots.legend import draw_key, fit_legend
@@ -163,6 +163,7 @@ def plot_receptive_field(
     """
     if not isinstance(layer, Layer):
         return _network_field(layer, output_unit, ax)
+    check_drawable("plot_receptive_field", layer)
     unit = layer.output_unit(output_unit)
     entries = matrix_entries(layer, np.array([unit]))
     in_view, out_view = receptive_views(layer, entries.in_unit, np.array([unit]))
