@@ -28,6 +28,7 @@ from symconv.plots import (
     plot_parameter_growth,
     plot_receptive_field,
     plot_sparsity,
+    plot_unit_rows,
 )
 from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
 from symconv.pooling import AvgPool1d, AvgPool2d, Subsample2d
@@ -89,6 +90,7 @@ __all__ = [
     "plot_receptive_field",
     "plot_receptive_field_growth",
     "plot_sparsity",
+    "plot_unit_rows",
     "read_graph",
     "trace_receptive_field",
     "vgg16",

@@ -24,6 +24,7 @@ INTERNAL_MODULES = {
     "symconv.geometry",
     "symconv.notebook",
     "symconv.plots.entries",
+    "symconv.plots.figures",
     "symconv.plots.labels",
     "symconv.plots.layout",
     "symconv.plots.legend",
@@ -45,8 +46,9 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.graph": {"output_label"},
     "symconv.graphfile": {"decode_attributes", "encode_attributes", "expression_from_srepr"},
     "symconv.local": {"local_structure"},
-    "symconv.plots.animation": {"SlidingWindow"},
+    "symconv.plots.animation": {"ConvolutionAnimation", "SlidingWindow"},
     "symconv.plots.connectivity": {"connectivity_figure", "diagram_size"},
+    "symconv.plots.network": {"unit_places"},
     "symconv.plots.receptive": {"ReceptivePanels", "grids_extent", "receptive_views"},
     "symconv.plots.sparsity": {"MatrixPicture", "draw_matrix", "matrix_picture"},
     "symconv.pooling": {

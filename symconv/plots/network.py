@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
     from symconv.layer import Layer
 
-__all__ = ["MAX_ROW_UNITS", "plot_network_receptive_field", "plot_receptive_field_growth"]
+__all__ = [
+    "MAX_ROW_UNITS", "plot_network_receptive_field", "plot_receptive_field_growth", "unit_places",
+]
 
 MAX_ROW_UNITS = 256
 """Most units a row of :func:`plot_receptive_field_growth` may hold."""
@@ -42,12 +44,18 @@ CONE_EDGE = "#B07800"
 """Lines of the lit cone: a darker shade of the highlight, visible on white."""
 
 
-def _unit_x(layers: Sequence[Layer]) -> list[np.ndarray]:
+def unit_places(layers: Sequence[Layer]) -> list[np.ndarray]:
     """Horizontal place of every unit of every level (input first), in input positions.
 
     A unit sits over the centre of its analytic receptive field; where the
     formulas do not apply (dense, transposed) the units spread over the input.
     Channels of a level follow each other, as the units are numbered.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> [p.tolist() for p in unit_places([sc.Conv1d((1, 5), 1, 3, stride=2)])]
+    [[0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0]]
     """
     length = layers[0].in_shape[-1]
     fields = [None, *analytic_fields(layers)]
@@ -125,7 +133,7 @@ def plot_receptive_field_growth(
     last = layers[-1]
     unit = last.output_unit(last.n_out // 2 if output_unit is None else output_unit)
     cone = dependency_sets(layers, unit)
-    places = _unit_x(layers)
+    places = unit_places(layers)
     width = max(float(x.max()) for x in places) + 1
     ax = new_axes(ax, (min(12.0, 1.6 + 0.32 * width), 1.2 + 0.9 * len(shapes)))
 
