@@ -131,7 +131,7 @@ def _caption(ax: Axes, plane: Plane, text: str) -> None:
     """A small caption left of a plane (``input 1×4×4``)."""
     x, y = plane.project(np.array([plane.u0]), np.array([plane.v0 + plane.depth / 2]))
     ax.text(float(x[0]) - 0.35, float(y[0]), text, ha="right", va="center",
-            fontsize=font_size("small"), color=muted_ink(), style="italic")
+            fontsize=font_size("small"), color=muted_ink())
 
 
 def _draw(ax: Axes, layer: Layer, selection: Selection, legend: bool, labels: bool | None) -> None:

@@ -135,7 +135,7 @@ def axes_size(ax: Axes) -> tuple[float, float]:
     return 72 * box.width * float(width), 72 * box.height * float(height)
 
 
-def fit_canvas(figure: Figure, pad: float = 0.08) -> None:
+def fit_canvas(figure: Figure, pad: float = 0.15) -> None:
     """Fit the canvas to what is drawn: nothing outside it, ``pad`` inches of margin.
 
     The figure is laid out once (by its layout engine), its layout is then frozen

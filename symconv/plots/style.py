@@ -323,9 +323,6 @@ def clean_axes(ax: Axes) -> None:
 def set_titles(ax: Axes, title: str, subtitle: str = "") -> None:
     """A bold title and, under it, a smaller muted subtitle (one or more lines).
 
-    The subtitle is part of the title text (a second, lighter line would be a
-    separate artist that layout engines do not see, and exports would cut it).
-
     Examples
     --------
     >>> from matplotlib.figure import Figure
@@ -339,12 +336,11 @@ def set_titles(ax: Axes, title: str, subtitle: str = "") -> None:
     heading = ax.set_title(title, fontsize=font_size("title"), fontweight="bold", color=ink(),
                            pad=6 + 1.3 * size * lines)
     if subtitle:  # hangs under the title, wherever the title ends up
-        note = ax.annotate(
+        ax.annotate(
             subtitle, xy=(0.5, 0.0), xycoords=heading, xytext=(0, -2),
             textcoords="offset points", ha="center", va="top", linespacing=1.3,
             fontsize=size, color=muted_ink(),
         )
-        note.set_in_layout(False)  # the title's pad already reserves its room
 
 
 def text_width(text: str, size: float) -> float:
