@@ -20,6 +20,7 @@ from symconv.plots.style import (
     ParameterColors,
     clean_axes,
     distinct,
+    font_size,
     muted_ink,
     set_titles,
 )
@@ -169,8 +170,16 @@ def plot_receptive_field(
     in_view, out_view = receptive_views(layer, entries.in_unit, np.array([unit]))
     width, depth = grids_extent(in_view, out_view)
     scale = min(34.0, 10.0 * 72 / width)
+    reads = len(distinct(entries.in_unit))
+    notes = [v for v in (in_view.describe("inputs"), out_view.describe("outputs")) if v]
+    subtitle = "\n".join(filter(None, [
+        f"{layer.short_repr().replace('->', '→')} · reads {reads:,} inputs",
+        geometry_caption(layer), *notes,
+    ]))
     created = ax is None
-    ax = new_axes(ax, (max(4.5, width * scale / 72 + 0.6), depth * scale / 72 + 1.2))
+    text_height = (0.5 + 0.2 * (subtitle.count("\n") + 1)) * font_size("title") / 12
+    ax = new_axes(ax, (max(4.5, width * scale / 72 + 0.6),
+                       depth * scale / 72 + 0.9 + text_height))
     panels = ReceptivePanels(ax, layer, in_view, out_view)
     colors = ParameterColors.of(entries.key, layer.num_weight_parameters)
     panels.light(unit, entries, colors)
@@ -181,13 +190,7 @@ def plot_receptive_field(
     clean_axes(ax)
     if not panels.inputs.roomy:
         draw_key(ax, layer, colors, entries.key, marker="square")
-    reads = len(distinct(entries.in_unit))
-    notes = [v for v in (in_view.describe("inputs"), out_view.describe("outputs")) if v]
-    set_titles(
-        ax, f"Receptive field of {output_label(layer.out_shape, unit)}",
-        "\n".join(filter(None, [layer.short_repr().replace("->", "→"), geometry_caption(layer),
-                                f"reads {reads:,} inputs", *notes])),
-    )
+    set_titles(ax, f"Receptive field of {output_label(layer.out_shape, unit)}", subtitle)
     if created:
         fit_legend(ax)
     return ax
