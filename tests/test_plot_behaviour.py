@@ -342,9 +342,9 @@ def test_exports_and_the_cli_leave_no_pyplot_figure(tmp_path):
 
 def test_a_network_is_refused_by_layer_plots_and_drawn_by_receptive_field():
     net = sc.Sequential.build((1, 8, 8), (sc.Conv2d, 1, 3), (sc.Conv2d, 1, 3))
-    with pytest.raises(sc.SymconvError, match="net.layers"):
+    with pytest.raises(sc.SymconvError, match=r"net\.layers"):
         sc.plot_connectivity(net)
-    with pytest.raises(sc.SymconvError, match="net.layers"):
+    with pytest.raises(sc.SymconvError, match=r"net\.layers"):
         sc.plot_sparsity(net)
     ax = sc.plot_receptive_field(net, 0)
     assert ax.get_title().startswith("Receptive field of $h^{(2)}_{1,1}$: 5×5")

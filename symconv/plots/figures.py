@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
@@ -72,8 +73,11 @@ def new_figure(size: tuple[float, float]) -> Figure:
     True
     >>> plt.close(figure)
     """
+    import matplotlib
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+    grow = max(1.0, float(matplotlib.rcParams["font.size"]) / 10.0)  # room for larger text
+    size = (size[0] * grow, size[1] * grow)
     layout = ConstrainedLayoutEngine(w_pad=0.08, h_pad=0.1)
     if _OFF_SCREEN.get():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -158,9 +162,13 @@ def fit_canvas(figure: Figure, pad: float = 0.15) -> None:
     if not hasattr(figure.canvas, "get_renderer"):
         FigureCanvasAgg(figure)
     engine = figure.get_layout_engine()
-    if engine is not None:  # constrained layout settles in two passes (titles over titles)
-        engine.execute(figure)
-    figure.draw_without_rendering()
+    with warnings.catch_warnings():
+        # where the layout gives up (a canvas too small for large fonts), the cut
+        # below still fits the canvas to what is drawn
+        warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+        if engine is not None:  # constrained layout settles in two passes
+            engine.execute(figure)
+        figure.draw_without_rendering()
     figure.set_layout_engine("none")
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     box = figure.get_tightbbox(renderer)

@@ -301,10 +301,9 @@ def _cell_grid(ax: Axes, height: int, width: int) -> None:
 
 
 def _cell_numbers(ax: Axes, height: int, width: int) -> None:
-    """1-based row numbers on the left and column numbers on top."""
+    """1-based row numbers on the left and column numbers below."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    ax.xaxis.tick_top()
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(MaxNLocator(8, integer=True))
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v) + 1}"))

@@ -22,6 +22,7 @@ from symconv.plots.style import (
     distinct,
     font_size,
     muted_ink,
+    paper,
     set_titles,
 )
 
@@ -114,7 +115,7 @@ def _arrow(ax: Axes, panels: ReceptivePanels, unit: int, entries: Entries) -> fl
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14,
                                  color=muted_ink(), linewidth=1.3, shrinkA=2, shrinkB=2,
                                  connectionstyle=f"arc3,rad={-bend}", zorder=4,
-                                 path_effects=[withStroke(linewidth=4, foreground="white")]))
+                                 path_effects=[withStroke(linewidth=4, foreground=paper())]))
     # room above the grids for the arc, whose apex rises bend / 2 of its span
     span = float(np.hypot(end[0] - start[0], end[1] - start[1]))
     return max(start[1], end[1]) + bend / 2 * span + 0.3
