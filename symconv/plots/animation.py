@@ -107,10 +107,6 @@ class SlidingWindow:
         self.figure.suptitle(layer.short_repr().replace("->", "→"),
                              fontsize=font_size("title"), fontweight="bold", color=ink())
         self.caption = geometry_caption(layer)
-        self.row_note = self.matrix.text(
-            0.5, -0.02, "", transform=self.matrix.transAxes, ha="center", va="top",
-            fontsize=font_size("label"), color=ink(),
-        )
         from matplotlib.colors import to_rgba
 
         self.paper = np.array(to_rgba(paper()), dtype=np.float32)
@@ -120,7 +116,7 @@ class SlidingWindow:
         """The artists a frame changes, drawn over the still part of the figure."""
         panels = self.panels
         return [*panels.inputs.moving, *panels.outputs.moving, self.veil, self.band,
-                self.grids.title, self.row_note]
+                self.grids.title, self.matrix.title]
 
     def frames(self, dpi: float) -> list[np.ndarray]:
         """Every frame as an RGBA image at ``dpi``: the still part drawn once, then blitted."""
@@ -161,7 +157,8 @@ class SlidingWindow:
         heading = f"Output {name} ({frame + 1} of {len(self.units)})"
         self.grids.set_title(f"{heading}\n{self.caption}" if self.caption else heading,
                              fontsize=font_size("title") - 1, color=ink())
-        self.row_note.set_text(f"the row of {name} in the matrix{self.notes}")
+        self.matrix.set_title(f"the row of {name} in the matrix{self.notes}",
+                              fontsize=font_size("label"), color=ink())
         return [self.grids, self.matrix]
 
 

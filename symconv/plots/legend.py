@@ -74,9 +74,24 @@ def draw_key(
         loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=ncols, frameon=False,
         fontsize=font_size("legend"), handlelength=1.6 if marker == "line" else 1.0,
         columnspacing=1.4, title=caption, title_fontsize=font_size("subtitle"),
+        borderaxespad=0.5 + _below_axes(ax) / font_size("legend"),
         labelcolor=ink(),
     )
     key.get_title().set_color(muted_ink())
+
+
+def _below_axes(ax: Axes) -> float:
+    """Points from the bottom of ``ax`` to the bottom of its x-axis ticks and label."""
+    figure = root_figure(ax)
+    get_renderer = getattr(figure.canvas, "get_renderer", None)
+    if get_renderer is None or not ax.xaxis.get_visible() or not len(ax.get_xticks()):
+        return 0.0
+    renderer = get_renderer()
+    decorations = ax.xaxis.get_tightbbox(renderer)
+    if decorations is None:
+        return 0.0
+    gap = ax.get_window_extent(renderer).y0 - decorations.y0
+    return max(0.0, float(gap)) * 72 / figure.dpi
 
 
 def fit_legend(ax: Axes) -> None:

@@ -259,7 +259,7 @@ def plot_network_receptive_field(
     if field.size is not None and field.start is not None:
         (r0, c0), (rh, cw) = field.start, field.size
         ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), cw, rh, fill=False, edgecolor=ink(),
-                               linestyle="--", linewidth=1.4, zorder=3, gid="analytic"))
+                               linestyle="--", linewidth=1.4, zorder=4, gid="analytic"))
         pad = max(0, -r0, -c0, r0 + rh - height, c0 + cw - width)
         ax.set_xlim(-0.5 - pad, width - 0.5 + pad)
         ax.set_ylim(height - 0.5 + pad, -0.5 - pad)
@@ -297,7 +297,7 @@ def _cell_grid(ax: Axes, height: int, width: int) -> None:
     if width % step:
         cols.append(((width - 0.5, -0.5), (width - 0.5, height - 0.5)))
     ax.add_collection(LineCollection([*rows, *cols], colors=[cell_edge()], linewidths=0.5,
-                                     zorder=2, gid="grid"))
+                                     zorder=3, gid="grid"))
 
 
 def _cell_numbers(ax: Axes, height: int, width: int) -> None:

@@ -225,11 +225,12 @@ def _write_entries(
 
 
 def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -> None:
-    """Columns named ``x_j`` on top and rows ``h_i`` on the left when few, else 1-based ticks."""
+    """Columns named ``x_j`` below and rows ``h_i`` on the left when few, else 1-based ticks.
+
+    Column names go below the matrix: above it they would meet the subtitle.
+    """
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    ax.xaxis.tick_top()
-    ax.xaxis.set_label_position("top")
     for axis, part, side in ((ax.xaxis, picture.cols, "input"), (ax.yaxis, picture.rows,
                                                                   "output")):
         size = None
