@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from symconv.dense import Dense
+from symconv.errors import SymconvError
 from symconv.plots.connectivity import connectivity_figure, diagram_size
 from symconv.plots.figures import new_figure, plot_function, root_figure
 from symconv.plots.selection import dense_beside, select
@@ -63,7 +64,10 @@ def plot_dense_vs_conv(
     sizes = [diagram_size(conv_part, 6.0), diagram_size(dense_part, 6.0)]
     if ax is not None:
         fig = root_figure(ax)
-        grid = ax.get_subplotspec().subgridspec(1, 2, width_ratios=[sizes[0][0], sizes[1][0]])
+        spec = ax.get_subplotspec()
+        if spec is None:
+            raise SymconvError(f"plot_dense_vs_conv: ax={ax!r} is not on a grid of subplots")
+        grid = spec.subgridspec(1, 2, width_ratios=[sizes[0][0], sizes[1][0]])
         ax.remove()
         left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     else:

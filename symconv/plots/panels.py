@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -103,7 +103,7 @@ class GridPanel:
             return
         new = (np.asarray(labels, dtype=object)[shown].tolist() if labels is not None
                else [None] * len(index))
-        ax = self.lit.axes
+        ax = cast("Axes", self.lit.axes)
         while len(self.texts) < len(index):
             self.texts.append(ax.text(0, 0, "", ha="center", va="center", fontsize=self.size,
                                       zorder=4, animated=self.lit.get_animated(),

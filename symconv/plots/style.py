@@ -99,8 +99,9 @@ def distinct(values: Iterable[int] | np.ndarray) -> np.ndarray:
 def _glasbey() -> tuple[str, ...]:
     """Colorcet's 256 maximally distinct colours, starting with the ten of Tableau."""
     import colorcet
+    from matplotlib.colors import to_hex, to_rgba_array
 
-    return tuple(colorcet.glasbey_category10)
+    return tuple(str(to_hex(rgba)) for rgba in to_rgba_array(colorcet.glasbey_category10))
 
 
 @dataclass(frozen=True, eq=False)
