@@ -32,6 +32,7 @@ from symconv.plots import (
     plot_parameter_growth,
     plot_receptive_field,
     plot_sparsity,
+    plot_unit_rows,
 )
 from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
 from symconv.plots.sharing import plot_weight_sharing
@@ -128,6 +129,7 @@ __all__ = [
     "plot_receptive_field",
     "plot_receptive_field_growth",
     "plot_sparsity",
+    "plot_unit_rows",
     "plot_unrolled_rnn",
     "plot_weight_sharing",
     "read_graph",

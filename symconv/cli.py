@@ -75,11 +75,12 @@ def draw(
     ...
     symconv.errors.ExportError: cannot export to 'plot.gif': unknown extension '.gif'; ...
     """
+    from symconv.plots.figures import off_screen
     from symconv.plots.style import figure_style
 
     if kind == "animation":
         target = checked_target(path, (".gif",))
-        with figure_style():
+        with figure_style(), off_screen():
             import symconv
 
             options: dict[str, Any] = {} if dpi is None else {"dpi": checked_dpi(dpi)}
@@ -89,7 +90,7 @@ def draw(
     if not 1 <= unit <= layer.n_out:
         raise UnitIndexError(f"unit {unit} is outside the outputs 1..{layer.n_out} of "
                              f"{layer.short_repr()}")
-    with figure_style():
+    with figure_style(), off_screen():
         return export(_figure(kind, layer, unit), target, **({} if dpi is None else {"dpi": dpi}))
 
 

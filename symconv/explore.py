@@ -136,9 +136,41 @@ def _controls(widgets: Any, setting: Setting) -> dict[str, Any]:
     }
 
 
-def _layer_html(layer: Layer, setting: Setting) -> str:
-    from symconv.notebook import connectivity_svg
+MAX_DRAWN_CONNECTIONS = 1_000
+"""Layers with more weight connections are shown without the connectivity diagram."""
 
+
+def connectivity_svg(layer: Layer) -> str | None:
+    """The connectivity diagram as SVG text, or ``None`` for a layer too big to draw quickly.
+
+    Drawn off-screen, so no figure is left open in pyplot.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> svg = connectivity_svg(sc.Conv1d((1, 4), 1, 2))
+    >>> svg.startswith("<?xml") and "</svg>" in svg
+    True
+    >>> connectivity_svg(sc.Dense(100, 100)) is None
+    True
+    """
+    if layer.num_weight_connections > MAX_DRAWN_CONNECTIONS:
+        return None
+    import io
+
+    from symconv.exporting import save_figure
+    from symconv.plots import plot_connectivity
+    from symconv.plots.figures import off_screen
+    from symconv.plots.style import figure_style
+
+    buffer = io.BytesIO()
+    with figure_style(), off_screen():
+        ax = plot_connectivity(layer)
+        save_figure(ax.figure, buffer, "svg")
+    return buffer.getvalue().decode("utf-8")
+
+
+def _layer_html(layer: Layer, setting: Setting) -> str:
     counts = layer_counts(layer, setting)
     rows = [("this layer", counts.layer), ("locally connected", counts.local),
             ("dense", counts.dense)]

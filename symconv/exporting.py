@@ -248,9 +248,10 @@ def _figure_writer(thing: Any, ext: str, options: dict[str, Any]) -> Callable[[P
 
         def write_layer(tmp: Path) -> None:
             import symconv
+            from symconv.plots.figures import off_screen
             from symconv.plots.style import figure_style
 
-            with figure_style():
+            with figure_style(), off_screen():
                 ax = symconv.plot_connectivity(layer)
                 save_figure(_root_figure(ax), tmp, ext[1:], **options)
 

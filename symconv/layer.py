@@ -599,6 +599,22 @@ class Layer(CalledLikeAModule):
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self) if cycle else str(self))
 
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Draw the connectivity diagram (see :func:`symconv.plot_connectivity`).
+
+        A notebook shows the layer's summary and matrix; this draws its diagram,
+        which shows inline below the cell. Returns the Axes.
+
+        Examples
+        --------
+        >>> import symconv as sc
+        >>> sc.Conv1d((1, 4), 1, 2).plot().get_title()
+        'Conv1d((1, 4) → (1, 3))'
+        """
+        from symconv.plots.connectivity import plot_connectivity
+
+        return plot_connectivity(self, ax, **options)
+
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None, **kwargs: Any
     ) -> dict[str, str]:

@@ -1,50 +1,60 @@
-"""Rich display of layers in Jupyter: the matrix as LaTeX and the connectivity diagram as SVG.
+"""Rich display of layers in Jupyter: the one-line summary and the matrix, typeset.
 
 Notebook front ends call a layer's ``_repr_mimebundle_``, which returns
-:func:`mimebundle`: plain text (what a terminal shows), the LaTeX matrix and, for
-layers small enough to draw quickly, the connectivity diagram as SVG. The front
-end shows the richest type it supports; some let the reader switch between them.
+:func:`mimebundle`: plain text (what a terminal shows) and LaTeX (what
+JupyterLab, the classic notebook and VS Code render first): the layer's summary
+(shapes, window, parameter and connection counts) above its matrix, cut to its
+corners when large, so a layer of any size displays at once. Diagrams are drawn
+only when asked for: ``layer.plot()`` (or :func:`symconv.plot_connectivity`)
+draws the connectivity diagram, which a notebook shows inline.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Container
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from symconv.layer import Layer
 
-__all__ = ["NOTEBOOK_SVG_MAX_CONNECTIONS", "connectivity_svg", "mimebundle"]
+__all__ = ["latex_text", "mimebundle", "summary_latex"]
 
-NOTEBOOK_SVG_MAX_CONNECTIONS = 1_000
-"""Layers with more weight connections are shown without the SVG diagram."""
+_TEX_SAFE = str.maketrans({"_": " ", **dict.fromkeys("#$%&{}\\^~")})
 
 
-def connectivity_svg(layer: Layer, *, max_connections: int | None = None) -> str | None:
-    """The connectivity diagram as SVG text, or ``None`` for a layer too big to draw quickly.
+def latex_text(text: str) -> str:
+    r"""``text`` made safe for ``\text{...}`` in MathJax and in LaTeX alike.
+
+    MathJax shows the argument of ``\text`` literally, LaTeX reads TeX in it: the
+    only text both show the same is free of TeX specials, so underscores become
+    spaces and the other specials are left out.
+
+    Examples
+    --------
+    >>> latex_text("output_padding {#1}")
+    'output padding 1'
+    """
+    return text.translate(_TEX_SAFE)
+
+
+def summary_latex(layer: Layer) -> str:
+    r"""The layer's display in LaTeX: its one-line summary above its own LaTeX.
 
     Examples
     --------
     >>> import symconv as sc
-    >>> svg = connectivity_svg(sc.Conv1d((1, 4), 1, 2))
-    >>> svg.startswith("<?xml") and "</svg>" in svg
-    True
-    >>> connectivity_svg(sc.Dense(100, 100)) is None
-    True
+    >>> print(summary_latex(sc.Conv1d((1, 3), 1, 2, bias=False)))
+    $$\begin{array}{l}
+    \text{Conv1d((1, 3) -> (1, 2), kernel 2: 2 parameters, 4 connections)} \\
+    M = \left[\begin{array}{ccc}
+    w_{1} & w_{2} & 0 \\
+    0 & w_{1} & w_{2}
+    \end{array}\right]
+    \end{array}$$
     """
-    limit = NOTEBOOK_SVG_MAX_CONNECTIONS if max_connections is None else max_connections
-    if layer.num_weight_connections > limit:
-        return None
-    import symconv
-    from symconv.exporting import save_figure
-    from symconv.plots.style import figure_style
-
-    buffer = io.BytesIO()
-    with figure_style():
-        ax = symconv.plot_connectivity(layer)
-        save_figure(ax.figure, buffer, "svg")
-    return buffer.getvalue().decode("utf-8")
+    body = layer._repr_latex_().strip().removeprefix("$$").removesuffix("$$").strip()
+    return (f"$$\\begin{{array}}{{l}}\n\\text{{{latex_text(repr(layer))}}} \\\\\n"
+            f"{body}\n\\end{{array}}$$")
 
 
 def mimebundle(
@@ -60,21 +70,17 @@ def mimebundle(
     Examples
     --------
     >>> import symconv as sc
-    >>> bundle = mimebundle(sc.Conv1d((1, 3), 1, 2), exclude={"image/svg+xml"})
+    >>> bundle = mimebundle(sc.Conv1d((1, 3), 1, 2))
     >>> sorted(bundle)
     ['text/latex', 'text/plain']
     >>> print(bundle["text/plain"].splitlines()[0])
     Conv1d((1, 3) -> (1, 2), kernel 2: 3 parameters, 6 connections)
     """
-    makers: dict[str, Callable[[], str | None]] = {
+    makers: dict[str, Callable[[], str]] = {
         "text/plain": lambda: str(layer),
-        "text/latex": layer._repr_latex_,
-        "image/svg+xml": lambda: connectivity_svg(layer),
+        "text/latex": lambda: summary_latex(layer),
     }
-    bundle = {}
-    for mime, make in makers.items():
-        if (include is None or mime in include) and (exclude is None or mime not in exclude):
-            value = make()
-            if value is not None:
-                bundle[mime] = value
-    return bundle
+    return {
+        mime: make() for mime, make in makers.items()
+        if (include is None or mime in include) and (exclude is None or mime not in exclude)
+    }

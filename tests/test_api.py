@@ -27,6 +27,7 @@ INTERNAL_MODULES = {
     "symconv.notebook",
     "symconv.options",
     "symconv.plots.entries",
+    "symconv.plots.figures",
     "symconv.plots.labels",
     "symconv.plots.layout",
     "symconv.plots.legend",
@@ -64,8 +65,9 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.graphwriters": {"write_dot", "write_gexf"},
     "symconv.explore": {"Explorer", "matrix_html"},
     "symconv.local": {"local_structure"},
-    "symconv.plots.animation": {"SlidingWindow"},
+    "symconv.plots.animation": {"ConvolutionAnimation", "SlidingWindow"},
     "symconv.plots.connectivity": {"connectivity_figure", "diagram_size"},
+    "symconv.plots.network": {"unit_places"},
     "symconv.plots.receptive": {"ReceptivePanels", "grids_extent", "receptive_views"},
     "symconv.plots.sparsity": {"MatrixPicture", "draw_matrix", "matrix_picture"},
     "symconv.pooling": {

@@ -14,7 +14,7 @@ from PIL import Image
 from scipy.signal import correlate2d
 
 import symconv as sc
-from symconv.plots.style import CELL_FACE, ParameterColors, figure_style
+from symconv.plots.style import ParameterColors, cell_face, figure_style
 
 CANONICAL = sc.Conv2d((1, 4, 4), 1, 2, stride=2, bias=False)
 
@@ -29,9 +29,15 @@ def distinct_rows(colors) -> int:
 
 
 def lit_cells(ax, gid: str) -> list[int]:
+    """Indices of the grid cells covered by the lit overlay (and coloured, not blank)."""
     (cells,) = [c for c in ax.collections if c.get_gid() == gid]
-    faces = np.asarray(cells.get_facecolor())
-    return np.flatnonzero(np.any(np.abs(faces - to_rgba(CELL_FACE)) > 1e-6, axis=1)).tolist()
+    (lit,) = [c for c in ax.collections if c.get_gid() == f"{gid}-lit"]
+    centres = np.array([path.vertices[:4].mean(axis=0) for path in cells.get_paths()])
+    lit_centres = np.array([path.vertices[:4].mean(axis=0) for path in lit.get_paths()])
+    faces = np.asarray(lit.get_facecolor())
+    assert np.all(np.any(np.abs(faces - to_rgba(cell_face())) > 1e-6, axis=1))
+    found = [int(np.argmin(np.linalg.norm(centres - c, axis=1))) for c in lit_centres]
+    return sorted(found)
 
 
 # --- connectivity -----------------------------------------------------------------
@@ -54,8 +60,13 @@ def test_dense_connectivity_gives_every_line_its_own_colour():
     lines = connections(ax)
     assert len(lines.get_segments()) == 64
     assert distinct_rows(lines.get_colors()) == 64
-    assert ax.get_legend() is None  # a colorbar instead of a 64-entry legend
-    assert len(ax.figure.axes) == 2
+    key = ax.get_legend()  # a caption instead of a 64-entry legend
+    assert key.get_texts() == []
+    assert "64 weights" in key.get_title().get_text()
+    # distinguishable, not shades of one colormap: every two colours differ clearly
+    rgb = lines.get_colors()[:, :3]
+    gaps = np.linalg.norm(rgb[:, None] - rgb[None], axis=-1) + 9 * np.eye(len(rgb))
+    assert gaps.min() > 0.1
 
 
 @pytest.mark.parametrize(
@@ -293,3 +304,109 @@ def test_palette_is_distinct_and_switches_to_a_colormap():
         colors = ParameterColors.of(range(count))
         assert colors.qualitative == (count <= 10)
         assert distinct_rows(colors.rgba(np.arange(count))) == count
+
+
+# --- where figures go, and what plot functions refuse ---------------------------------
+
+
+def test_plot_functions_make_pyplot_figures_that_savefig_writes(tmp_path):
+    import matplotlib.pyplot as plt
+
+    for draw in (lambda: sc.plot_connectivity(CANONICAL), lambda: sc.plot_sparsity(CANONICAL),
+                 lambda: sc.plot_receptive_field(CANONICAL, 0),
+                 lambda: sc.plot_unit_rows(sc.Conv1d((1, 5), 1, 3)),
+                 lambda: sc.plot_parameter_growth(sizes=[4, 8])):
+        drawn = draw()
+        assert plt.gcf() is drawn.figure
+        plt.savefig(tmp_path / "figure.png")
+        with Image.open(tmp_path / "figure.png") as image:
+            assert np.asarray(image.convert("L")).std() > 10  # not blank
+        plt.close("all")
+    figure = sc.plot_dense_vs_conv(CANONICAL)
+    assert plt.gcf() is figure
+
+
+def test_exports_and_the_cli_leave_no_pyplot_figure(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from symconv.cli import draw
+
+    layer = sc.Conv1d((1, 3), 1, 2)
+    for k in range(100):
+        sc.export(layer, tmp_path / f"c{k % 3}.{('png', 'svg', 'pdf')[k % 3]}")
+    for kind in ("connectivity", "comparison", "sparsity", "receptive-field", "growth"):
+        draw(layer, kind, tmp_path / f"{kind}.png")
+    draw(layer, "animation", tmp_path / "a.gif")
+    assert plt.get_fignums() == []
+
+
+def test_a_network_is_refused_by_layer_plots_and_drawn_by_receptive_field():
+    net = sc.Sequential.build((1, 8, 8), (sc.Conv2d, 1, 3), (sc.Conv2d, 1, 3))
+    with pytest.raises(sc.SymconvError, match=r"net\.layers"):
+        sc.plot_connectivity(net)
+    with pytest.raises(sc.SymconvError, match=r"net\.layers"):
+        sc.plot_sparsity(net)
+    ax = sc.plot_receptive_field(net, 0)
+    assert ax.get_title().startswith("Receptive field of $h^{(2)}_{1,1}$: 5×5")
+    ax = sc.plot_receptive_field(sc.Sequential.build((1, 9), (sc.Conv1d, 1, 3)), 1)
+    assert [c.get_gid() for c in ax.collections if c.get_gid() == "cone"] == ["cone"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: sc.plot_connectivity(CANONICAL, 0),
+    lambda: sc.plot_sparsity(CANONICAL, "blocks"),
+    lambda: sc.plot_receptive_field(CANONICAL, 0, 1),
+])
+def test_a_positional_option_in_place_of_the_axes_is_refused(call):
+    with pytest.raises(sc.SymconvError, match="is not a matplotlib Axes"):
+        call()
+
+
+@pytest.mark.parametrize("dpi", [1, 0, -5, 10**6, float("nan"), "high", True])
+def test_bad_dpi_is_refused(dpi):
+    with pytest.raises(sc.SymconvError, match=re.escape(f"dpi={dpi!r}")):
+        sc.animate_convolution(CANONICAL, dpi=dpi)
+
+
+@pytest.mark.parametrize("draw", [
+    sc.plot_connectivity, sc.plot_sparsity, sc.plot_dense_vs_conv, sc.animate_convolution,
+    lambda layer: sc.plot_receptive_field(layer, 0), sc.plot_unit_rows,
+])
+def test_layers_with_enormous_rows_are_refused_before_any_work(draw):
+    with pytest.raises(sc.SizeLimitError, match="100,000,000 inputs"):
+        draw(sc.Dense(10**8, 1))
+
+
+def test_bad_style_is_refused():
+    with pytest.raises(sc.SymconvError, match="style='no-such-style'"):
+        sc.plot_connectivity(CANONICAL, style="no-such-style")
+
+
+def test_style_option_applies_while_drawing():
+    import matplotlib
+
+    ax = sc.plot_connectivity(CANONICAL, style="dark_background")
+    assert matplotlib.colors.to_hex(ax.title.get_color()) == "#ffffff"
+    assert matplotlib.colors.to_hex(ax.figure.get_facecolor()) == "#000000"
+    assert matplotlib.rcParams["text.color"] != "white"  # only while drawing
+
+
+def test_a_weight_keeps_its_colour_in_every_figure_of_a_layer():
+    layer = sc.Dense(12, 6, bias=False)  # weight (o, i) is parameter 12 * o + i, as in torch
+    colors = ParameterColors.of([], layer.num_weight_parameters)
+    part = connections(sc.plot_connectivity(layer, window=slice(2, 4))).get_colors()
+    assert np.allclose(part[:, :3], colors.rgba(np.arange(24, 48))[:, :3])
+    whole = matrix_image(sc.plot_sparsity(layer))
+    assert np.allclose(whole[2, 0, :3] / 255, colors.rgba(np.array([24]))[0, :3], atol=0.01)
+    assert np.allclose(whole[5, 11, :3] / 255, colors.rgba(np.array([71]))[0, :3], atol=0.01)
+
+
+def test_animation_is_a_notebook_player_and_frames_are_images(tmp_path):
+    animation = sc.animate_convolution(CANONICAL, fps=4)
+    assert len(animation.frames) == 4
+    assert len({frame.tobytes() for frame in animation.frames}) == 4  # every frame differs
+    html = animation._repr_html_()
+    assert "<script" in html and html.count("data:image/png;base64") == 4
+    animation.save(tmp_path / "a.gif")
+    with Image.open(tmp_path / "a.gif") as gif:
+        assert gif.n_frames == 4

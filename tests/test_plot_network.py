@@ -76,14 +76,16 @@ def test_2d_field_lights_the_exact_set_and_boxes_the_analytic_one() -> None:
     (box,) = by_gid(ax, "analytic")
     assert (box.get_x() + 0.5, box.get_y() + 0.5) == (field.start[1], field.start[0])
     assert (box.get_width(), box.get_height()) == (8, 8)
-    assert ax.get_title() == "Receptive field: 8x8 of 16x16 inputs"
+    assert ax.get_title() == "Receptive field of $h^{(3)}_{1,3}$: 8×8 of 16×16 inputs"
+    (grid,) = by_gid(ax, "grid")
+    assert len(grid.get_segments()) == 2 * 17  # a line between every two cells, and edges
 
 
 def test_2d_field_over_an_image_and_errors() -> None:
     net = sc.Sequential.build((1, 8, 8), (sc.Conv2d, 1, 3, {"padding": 1}))
     image = np.linspace(0, 1, 64).reshape(8, 8)
     ax = sc.plot_network_receptive_field(net, (0, 0, 0), image=image)
-    assert ax.get_title() == "Receptive field: 2x2 of 8x8 inputs"
+    assert ax.get_title() == "Receptive field of $h^{(1)}_{1,1}$: 2×2 of 8×8 inputs"
     with pytest.raises(sc.ShapeMismatchError, match="image has shape"):
         sc.plot_network_receptive_field(net, 0, image=np.zeros((4, 4)))
     with pytest.raises(sc.ShapeMismatchError, match=r"2-D inputs \(C, H, W\)"):

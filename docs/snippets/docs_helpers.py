@@ -199,39 +199,8 @@ def _shell_quote(word: str) -> str:
 def unit_rows(layer: Any, ax: Any, *, lit_units: Iterable[str] = (),
               lit_edges: Iterable[tuple[str, str]] = (), edge_labels: bool = False,
               title: str = "") -> Any:
-    """A textbook diagram of a small 1-D layer from its graph: inputs below, outputs above.
+    """A textbook diagram of a small 1-D layer: :func:`symconv.plot_unit_rows` into ``ax``."""
+    import symconv
 
-    Units are circles named as in :func:`symconv.layer_graph` (``x_1``, ``h_1``); every
-    connection is a line. ``lit_units`` (node ids such as ``"x3"``) and ``lit_edges``
-    are drawn highlighted; ``edge_labels`` writes each connection's weight on it.
-    The colours are those of symconv's own figures.
-    """
-    from symconv.plots.style import CELL_EDGE, HIGHLIGHT, INK
-
-    lit_units, lit_edges = set(lit_units), set(lit_edges)
-    graph = layer.graph()
-    place = {}
-    for y, role in ((0.0, "input"), (1.0, "output")):
-        nodes = [n for n, r in graph.nodes(data="role") if r == role]
-        for i, node in enumerate(nodes):
-            place[node] = (i - (len(nodes) - 1) / 2, y)
-    for u, v, data in graph.edges(data=True):
-        lit = (u, v) in lit_edges
-        (x0, y0), (x1, y1) = place[u], place[v]
-        ax.plot([x0, x1], [y0, y1], color=INK if lit else CELL_EDGE,
-                linewidth=2.0 if lit else 0.8, zorder=2 if lit else 1)
-        if edge_labels:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"${data['label']}$", fontsize=9,
-                    ha="center", va="center", zorder=4, color=INK,
-                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "linewidth": 0})
-    for node, (x, y) in place.items():
-        lit = node in lit_units
-        ax.scatter([x], [y], s=520, facecolor=HIGHLIGHT if lit else "white",
-                   edgecolor=INK, linewidth=1.0, zorder=3)
-        ax.text(x, y, f"${graph.nodes[node]['label']}$", ha="center", va="center",
-                fontsize=10, zorder=4, color=INK)
-    ax.set_xlim(min(x for x, _ in place.values()) - 0.6, max(x for x, _ in place.values()) + 0.6)
-    ax.set_ylim(-0.3, 1.3)
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=10, loc="left", color=INK)
-    return ax
+    return symconv.plot_unit_rows(layer, ax, lit_units=lit_units, lit_edges=lit_edges,
+                                  edge_labels=edge_labels, title=title or None)

@@ -10,6 +10,7 @@ from symconv.plots.connectivity import plot_connectivity
 from symconv.plots.growth import plot_parameter_growth
 from symconv.plots.receptive import plot_receptive_field
 from symconv.plots.sparsity import plot_sparsity
+from symconv.plots.units import plot_unit_rows
 
 __all__ = [
     "animate_convolution",
@@ -18,4 +19,5 @@ __all__ = [
     "plot_parameter_growth",
     "plot_receptive_field",
     "plot_sparsity",
+    "plot_unit_rows",
 ]

@@ -1,36 +1,44 @@
-"""An animated GIF of the kernel sliding over the input, in step with the matrix row it fills."""
+"""An animation of the kernel sliding over the input, in step with the matrix row it fills.
+
+The figure is drawn once; each frame then redraws only what changes (the lit
+cells and their labels, the veil over the matrix, the titles) over a copy of
+that first drawing, as matplotlib's blitting does. The frames become an
+animation of images, so writing a GIF or the notebook's HTML player costs an
+image per frame, not a figure.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from symconv.errors import SymconvError
+from symconv.layer import Layer
 from symconv.plots.entries import matrix_entries
-from symconv.plots.labels import output_label
+from symconv.plots.figures import check_drawable, checked_dpi, fit_canvas, new_figure, off_screen
+from symconv.plots.labels import geometry_caption, output_name
 from symconv.plots.receptive import ReceptivePanels, grids_extent, receptive_views
 from symconv.plots.sparsity import MAX_SIDE, draw_matrix, matrix_picture
 from symconv.plots.style import (
-    FONT_SIZES,
     HIGHLIGHT,
-    INK,
     ParameterColors,
     clean_axes,
     distinct,
-    new_figure,
+    font_size,
+    ink,
+    paper,
 )
 
 if TYPE_CHECKING:
-    from matplotlib.animation import FuncAnimation
+    from matplotlib.animation import ArtistAnimation
     from matplotlib.artist import Artist
     from matplotlib.figure import Figure
 
-    from symconv.layer import Layer
-
-__all__ = ["MAX_FRAMES", "SlidingWindow", "animate_convolution"]
+__all__ = ["MAX_FRAMES", "ConvolutionAnimation", "SlidingWindow", "animate_convolution"]
 
 MAX_FRAMES = 64
 """Most frames made by default (one per output unit of the first output channel)."""
@@ -55,8 +63,9 @@ class SlidingWindow:
     --------
     >>> import symconv as sc
     >>> window = SlidingWindow(sc.Conv1d((1, 4), 1, 2), [0, 1, 2])
-    >>> window.show(1)[0].get_title()
-    'Output $h_{2}$ (2 of 3)'
+    >>> print(window.show(1)[0].get_title())
+    Output h₂ (2 of 3)
+    kernel 2 · stride 1 · padding 0 · dilation 1
     """
 
     def __init__(self, layer: Layer, units: Sequence[int]) -> None:
@@ -67,12 +76,13 @@ class SlidingWindow:
         self.rows = [matrix_entries(layer, np.array([u])) for u in self.units]
         reads = np.concatenate([e.in_unit for e in self.rows])
         picture = matrix_picture(layer, *_matrix_window(layer, self.units, reads))
-        self.colors = ParameterColors.of(picture.entries.key)
+        self.colors = ParameterColors.of(picture.entries.key, layer.num_weight_parameters)
         in_view, out_view = receptive_views(layer, reads, np.array(self.units))
         width, depth = grids_extent(in_view, out_view)
         heights = (float(np.clip(WIDTH * depth / width, 0.8, 3.4)) + 0.5,
                    float(np.clip(WIDTH * len(picture.rows) / len(picture.cols), 0.6, 3.0)) + 1.0)
-        self.figure: Figure = new_figure((WIDTH, sum(heights) + 0.5))
+        with off_screen():  # frames are images: pyplot must not show the figure too
+            self.figure: Figure = new_figure((WIDTH, sum(heights) + 0.5))
         self.grids, self.matrix = self.figure.subplots(2, 1, height_ratios=heights)
         self.panels = ReceptivePanels(self.grids, layer, in_view, out_view)
         self.grids.autoscale_view()
@@ -95,13 +105,47 @@ class SlidingWindow:
         notes = picture.notes(layer)
         self.notes = f" ({notes.removeprefix('shown: ')})" if notes else ""
         self.figure.suptitle(layer.short_repr().replace("->", "→"),
-                             fontsize=FONT_SIZES["title"], fontweight="bold", color=INK)
+                             fontsize=font_size("title"), fontweight="bold", color=ink())
+        self.caption = geometry_caption(layer)
+        from matplotlib.colors import to_rgba
+
+        self.paper = np.array(to_rgba(paper()), dtype=np.float32)
+
+    @property
+    def moving(self) -> list[Artist]:
+        """The artists a frame changes, drawn over the still part of the figure."""
+        panels = self.panels
+        return [*panels.inputs.moving, *panels.outputs.moving, self.veil, self.band,
+                self.grids.title, self.matrix.title]
+
+    def frames(self, dpi: float) -> list[np.ndarray]:
+        """Every frame as an RGBA image at ``dpi``: the still part drawn once, then blitted."""
+        figure = self.figure
+        figure.set_dpi(dpi)
+        self.show(0)  # the titles of a frame take their room in the layout
+        fit_canvas(figure)
+        for artist in self.moving:
+            artist.set_animated(True)
+        self.veil.set_visible(False)  # images are drawn even when animated
+        canvas = figure.canvas
+        canvas.draw()
+        still = canvas.copy_from_bbox(figure.bbox)  # type: ignore[attr-defined]
+        self.veil.set_visible(True)
+        images = []
+        for frame in range(len(self.units)):
+            self.show(frame)
+            canvas.restore_region(still)  # type: ignore[attr-defined]
+            for artist in self.moving:
+                figure.draw_artist(artist)
+            images.append(np.array(canvas.buffer_rgba()))  # type: ignore[attr-defined]
+        return images
 
     def show(self, frame: int) -> list[Artist]:
         """Draw frame ``frame`` (0-based); returns the axes it changed."""
         unit, entries = self.units[frame], self.rows[frame]
         self.panels.light(unit, entries, self.colors)
-        veil = np.ones((len(self.picture.rows), len(self.picture.cols), 4), dtype=np.float32)
+        veil = np.empty((len(self.picture.rows), len(self.picture.cols), 4), dtype=np.float32)
+        veil[...] = self.paper
         veil[..., 3] = DIM
         lit = unit in self.picture.rows
         if lit:
@@ -109,11 +153,12 @@ class SlidingWindow:
         self.veil.set_data(veil)
         self.band.set_y(unit - 0.5)
         self.band.set_visible(lit)
-        name = output_label(self.layer.out_shape, unit)
-        self.grids.set_title(f"Output {name} ({frame + 1} of {len(self.units)})",
-                             fontsize=FONT_SIZES["title"] - 1, color=INK)
+        name = output_name(self.layer.out_shape, unit)
+        heading = f"Output {name} ({frame + 1} of {len(self.units)})"
+        self.grids.set_title(f"{heading}\n{self.caption}" if self.caption else heading,
+                             fontsize=font_size("title") - 1, color=ink())
         self.matrix.set_title(f"the row of {name} in the matrix{self.notes}",
-                              fontsize=FONT_SIZES["label"], color=INK)
+                              fontsize=font_size("label"), color=ink())
         return [self.grids, self.matrix]
 
 
@@ -131,6 +176,70 @@ def _default_units(layer: Layer) -> list[int]:
     return list(range(min(per_channel, MAX_FRAMES)))
 
 
+class ConvolutionAnimation:
+    """The frames of :func:`animate_convolution`; a notebook shows them as a player.
+
+    It holds the rendered frames (:attr:`frames`, RGBA arrays) and a matplotlib
+    :class:`~matplotlib.animation.ArtistAnimation` of them (:attr:`animation`),
+    saved at the resolution they were rendered at. ``_repr_html_`` is
+    :meth:`to_jshtml`, so a notebook cell ending with it shows a playable
+    animation with controls.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> animation = sc.animate_convolution(sc.Conv1d((1, 3), 1, 2))
+    >>> len(animation.frames), animation.frames[0].shape[2]
+    (2, 4)
+    """
+
+    def __init__(self, frames: list[np.ndarray], dpi: float, fps: int) -> None:
+        self.frames = frames
+        self.dpi = dpi
+        self.fps = fps
+
+    @functools.cached_property
+    def animation(self) -> ArtistAnimation:
+        """The frames as a matplotlib animation (made when first asked for)."""
+        from matplotlib.animation import ArtistAnimation
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        height, width = self.frames[0].shape[:2]
+        figure = Figure(figsize=(width / self.dpi, height / self.dpi), dpi=self.dpi)
+        FigureCanvasAgg(figure)
+        ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_axis_off()
+        shown = [[ax.imshow(image, interpolation="none", aspect="auto", animated=True)]
+                 for image in self.frames]
+        return ArtistAnimation(figure, shown, interval=1000 / self.fps, blit=False,
+                               repeat=True)
+
+    def save_gif(self, path: str | os.PathLike[str]) -> None:
+        """Write the frames as a looping GIF with Pillow (a palette per frame, no dithering)."""
+        from PIL import Image
+
+        first, *rest = (
+            Image.fromarray(frame[..., :3]).quantize(
+                method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+            for frame in self.frames
+        )
+        first.save(path, format="GIF", save_all=True, append_images=rest,
+                   duration=round(1000 / self.fps), loop=0)
+
+    def save(self, filename: Any, writer: Any = None, **options: Any) -> None:
+        """Save as :meth:`matplotlib.animation.Animation.save`, at the frames' resolution."""
+        options.setdefault("dpi", self.dpi)
+        self.animation.save(filename, writer, **options)
+
+    def to_jshtml(self) -> str:
+        """The animation as an HTML player with controls (frames embedded)."""
+        return str(self.animation.to_jshtml(fps=self.fps))
+
+    def _repr_html_(self) -> str:
+        return self.to_jshtml()
+
+
 def animate_convolution(
     layer: Layer,
     path: str | os.PathLike[str] | None = None,
@@ -138,7 +247,7 @@ def animate_convolution(
     fps: int = 2,
     units: Sequence[int] | None = None,
     dpi: float = 80,
-) -> FuncAnimation:
+) -> ConvolutionAnimation:
     """Animate the kernel sliding over the input, and the matrix row each step fills.
 
     Each frame lights one output unit, colours the input window it reads by
@@ -161,12 +270,14 @@ def animate_convolution(
         ``(channel, *position)`` tuples); by default every unit of the first
         output channel, at most :data:`MAX_FRAMES`.
     dpi
-        Resolution of the GIF.
+        Resolution of the frames (20 to 1200).
 
     Returns
     -------
-    matplotlib.animation.FuncAnimation
-        The animation (display it in a notebook with ``to_jshtml()``).
+    ConvolutionAnimation
+        A matplotlib animation of the rendered frames. Ending a notebook cell
+        with it shows a player (its ``_repr_html_`` is ``to_jshtml()``); its
+        ``save`` writes any format matplotlib writes.
 
     Examples
     --------
@@ -177,23 +288,24 @@ def animate_convolution(
     ...     animation = sc.animate_convolution(sc.Conv1d((1, 3), 1, 2), path)
     ...     path.exists()
     True
-    >>> type(animation).__name__
-    'FuncAnimation'
+    >>> "<script" in animation._repr_html_()
+    True
     """
-    from matplotlib.animation import FuncAnimation, PillowWriter
-
     from symconv.exporting import atomic_path, checked_target
 
+    if not isinstance(layer, Layer):
+        raise SymconvError(f"animate_convolution animates one layer; got {type(layer).__name__}")
+    check_drawable("animate_convolution", layer)
     target = None if path is None else checked_target(path, (".gif",))
     if not isinstance(fps, int) or isinstance(fps, bool) or fps < 1:
         raise SymconvError(f"fps={fps!r} must be a positive integer")
+    resolution = checked_dpi(dpi)
     chosen = _default_units(layer) if units is None else [layer.output_unit(u) for u in units]
     if not chosen:
         raise SymconvError("units=[] must list at least one output unit")
-    window = SlidingWindow(layer, chosen)
-    animation = FuncAnimation(window.figure, window.show, frames=len(chosen),
-                              interval=1000 / fps, blit=False, repeat=True)
+    animation = ConvolutionAnimation(SlidingWindow(layer, chosen).frames(resolution),
+                                     resolution, fps)
     if target is not None:
         with atomic_path(target) as partial:
-            animation.save(partial, writer=PillowWriter(fps=fps), dpi=dpi)
+            animation.save_gif(partial)
     return animation

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from symconv.dense import Dense
+from symconv.errors import SymconvError
 from symconv.plots.connectivity import connectivity_figure, diagram_size
-from symconv.plots.selection import select
-from symconv.plots.style import FONT_SIZES, INK, new_figure
+from symconv.plots.figures import new_figure, plot_function, root_figure
+from symconv.plots.selection import dense_beside, select
+from symconv.plots.style import font_size, ink
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from symconv.layer import Layer
@@ -17,22 +20,31 @@ if TYPE_CHECKING:
 __all__ = ["plot_dense_vs_conv"]
 
 
-def plot_dense_vs_conv(conv: Layer, *, fig: Figure | None = None) -> Figure:
+@plot_function()
+def plot_dense_vs_conv(
+    conv: Layer, ax: Axes | None = None, *, fig: Figure | None = None, style: Any = None
+) -> Figure:
     """Draw a convolution's connectivity beside that of the equivalent dense layer.
 
     Both panels read the same input and write the same output (the dense
     layer's outputs are laid out like the convolution's); each is titled with
     its parameter and connection counts. The convolution shows a few weights
     repeating over short lines; the dense layer joins every output to every
-    input, each line with its own weight. A layer too big to read shows the same
-    part of the output in both panels.
+    input, each line with its own weight (and its own colour). A layer too big
+    to read shows the same part of the output and the same window of the input
+    in both panels.
 
     Parameters
     ----------
     conv
         The layer to compare, usually a convolution (any symconv layer works).
+    ax
+        An Axes whose place the two panels take (it is removed); by default a
+        new figure sized to fit.
     fig
-        An empty figure to draw into; by default a new one sized to fit.
+        An empty figure to draw into instead.
+    style
+        A matplotlib style applied while drawing (e.g. ``"dark_background"``).
 
     Returns
     -------
@@ -48,21 +60,27 @@ def plot_dense_vs_conv(conv: Layer, *, fig: Figure | None = None) -> Figure:
     """
     dense = Dense(conv.in_shape, conv.n_out, bias=conv.bias_shape is not None)
     conv_part = select(conv)
-    view = conv_part.out_view
-    window = ((slice(view.rows.start, view.rows.stop),) if view.shape[1] > 1 else ()) + (
-        slice(view.cols.start, view.cols.stop),
-    )
-    dense_part = select(dense, conv.out_shape, channels=view.slices, window=window)
+    dense_part = dense_beside(dense, conv_part)
     sizes = [diagram_size(conv_part, 6.0), diagram_size(dense_part, 6.0)]
-    if fig is None:
-        fig = new_figure((sizes[0][0] + sizes[1][0], max(sizes[0][1], sizes[1][1]) + 0.4))
-    left, right = fig.subplots(1, 2, width_ratios=[sizes[0][0], sizes[1][0]])
+    if ax is not None:
+        fig = root_figure(ax)
+        spec = ax.get_subplotspec()
+        if spec is None:
+            raise SymconvError(f"plot_dense_vs_conv: ax={ax!r} is not on a grid of subplots")
+        grid = spec.subgridspec(1, 2, width_ratios=[sizes[0][0], sizes[1][0]])
+        ax.remove()
+        left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    else:
+        if fig is None:
+            fig = new_figure((sizes[0][0] + sizes[1][0], max(sizes[0][1], sizes[1][1]) + 0.4))
+        left, right = fig.subplots(1, 2, width_ratios=[sizes[0][0], sizes[1][0]])
     connectivity_figure(conv, conv_part, left, name="Convolution")
-    connectivity_figure(dense, dense_part, right, name="Dense")
+    # the units sit where the convolution's panel names them already
+    connectivity_figure(dense, dense_part, right, name="Dense", labels=False)
     fig.suptitle(
         f"Same input {_shape(conv.in_shape)}, same output {_shape(conv.out_shape)}: "
         f"{conv.num_parameters:,} parameters against {dense.num_parameters:,}",
-        fontsize=FONT_SIZES["title"], color=INK,
+        fontsize=font_size("title"), color=ink(),
     )
     return fig
 

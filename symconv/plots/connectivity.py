@@ -7,21 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.plots.labels import input_label, output_label
+from symconv.plots.figures import axes_size, new_axes, plot_function
+from symconv.plots.labels import geometry_caption, input_name, output_name
 from symconv.plots.layout import Plane
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.selection import Selection, select
 from symconv.plots.style import (
-    CELL_EDGE,
-    CELL_FACE,
-    FONT_SIZES,
-    INK,
-    MUTED_INK,
     ParameterColors,
-    axes_size,
+    cell_edge,
+    cell_face,
     clean_axes,
     fitting_size,
-    new_axes,
+    font_size,
+    ink,
+    muted_ink,
     set_titles,
 )
 
@@ -104,11 +103,11 @@ def _draw_plane(ax: Axes, plane: Plane, zorder: float) -> None:
     from matplotlib.collections import PolyCollection
 
     ax.add_collection(PolyCollection(
-        list(plane.cell_polygons()), facecolors=CELL_FACE, edgecolors=CELL_EDGE, linewidths=0.7,
-        zorder=zorder,
+        list(plane.cell_polygons()), facecolors=cell_face(), edgecolors=cell_edge(),
+        linewidths=0.7, zorder=zorder,
     ))
     ax.add_collection(PolyCollection(
-        [plane.outline(k) for k in range(plane.n_slices)], facecolors="none", edgecolors=INK,
+        [plane.outline(k) for k in range(plane.n_slices)], facecolors="none", edgecolors=ink(),
         linewidths=1.1, zorder=zorder + 0.1,
     ))
 
@@ -116,23 +115,23 @@ def _draw_plane(ax: Axes, plane: Plane, zorder: float) -> None:
 def _draw_labels(ax: Axes, plane: Plane, labels: Sequence[str], scale: float) -> None:
     """Unit names at cell centres, as large as fits a cell at ``scale`` points per unit."""
     room = (0.8 * plane.pitch * scale, plane.pitch * plane.squash * scale)
-    size = fitting_size(labels, room, FONT_SIZES["label"])
+    size = fitting_size(labels, room, font_size("label"))
     if size is None:
         return
     rank, r, c = (a.ravel() for a in np.indices((plane.n_slices, plane.rows, plane.cols)))
     x, y = plane.centres(rank, r, c)
-    box = {"boxstyle": "round,pad=0.12", "facecolor": CELL_FACE, "edgecolor": "none",
+    box = {"boxstyle": "round,pad=0.12", "facecolor": cell_face(), "edgecolor": "none",
            "alpha": 0.9}
     for xi, yi, text in zip(x.tolist(), y.tolist(), labels, strict=True):
-        ax.text(xi, yi, text, ha="center", va="center", fontsize=size, color=INK, zorder=4,
-                bbox=box)
+        ax.text(xi, yi, text, ha="center", va="center", fontsize=size, color=ink(), zorder=4,
+                bbox=box, in_layout=False)  # inside the axes: the layout need not measure it
 
 
 def _caption(ax: Axes, plane: Plane, text: str) -> None:
     """A small caption left of a plane (``input 1×4×4``)."""
     x, y = plane.project(np.array([plane.u0]), np.array([plane.v0 + plane.depth / 2]))
     ax.text(float(x[0]) - 0.35, float(y[0]), text, ha="right", va="center",
-            fontsize=FONT_SIZES["small"], color=MUTED_INK, style="italic")
+            fontsize=font_size("small"), color=muted_ink())
 
 
 def _draw(ax: Axes, layer: Layer, selection: Selection, legend: bool, labels: bool | None) -> None:
@@ -145,7 +144,7 @@ def _draw(ax: Axes, layer: Layer, selection: Selection, legend: bool, labels: bo
     x1, y1 = in_plane.centres(*in_view.locate(entries.in_unit)[1:])
     if in_plane.flat:  # rows of units: lines join the facing edges
         y0, y1 = y0 - out_plane.pitch / 2, y1 + in_plane.pitch / 2
-    colors = ParameterColors.of(entries.key)
+    colors = ParameterColors.of(entries.key, layer.num_weight_parameters)
     n = len(entries)
     lines = LineCollection(
         list(np.stack([np.stack([x0, y0], -1), np.stack([x1, y1], -1)], axis=1)),
@@ -159,9 +158,9 @@ def _draw(ax: Axes, layer: Layer, selection: Selection, legend: bool, labels: bo
     ax.add_collection(lines)
     scale = _points_per_unit(ax, in_plane, out_plane)
     if labels if labels is not None else len(in_view.units) <= MAX_LABELLED_CELLS:
-        _draw_labels(ax, in_plane, [input_label(u) for u in in_view.units.tolist()], scale)
+        _draw_labels(ax, in_plane, [input_name(u) for u in in_view.units.tolist()], scale)
     if labels if labels is not None else len(out_view.units) <= MAX_LABELLED_CELLS:
-        names = [output_label(selection.out_shape, u) for u in out_view.units.tolist()]
+        names = [output_name(selection.out_shape, u) for u in out_view.units.tolist()]
         _draw_labels(ax, out_plane, names, scale)
     _caption(ax, in_plane, "input " + "×".join(map(str, layer.in_shape)))
     _caption(ax, out_plane, "output " + "×".join(map(str, selection.out_shape)))
@@ -196,12 +195,16 @@ def connectivity_figure(
     if created:
         fit_legend(ax)
     notes = selection.notes()
-    counts = f"{layer.num_parameters:,} parameters · {layer.num_connections:,} connections"
+    counts = "\n".join(filter(None, [
+        geometry_caption(layer),
+        f"{layer.num_parameters:,} parameters · {layer.num_connections:,} connections",
+    ]))
     set_titles(ax, (name or layer.short_repr()).replace("->", "→"),
                counts + (f"\n{notes}" if notes else ""))
     return ax
 
 
+@plot_function()
 def plot_connectivity(
     layer: Layer,
     ax: Axes | None = None,
@@ -211,6 +214,7 @@ def plot_connectivity(
     window: Any = None,
     legend: bool = True,
     labels: bool | None = None,
+    style: Any = None,
 ) -> Axes:
     """Draw which input feeds which output, one line per connection, one colour per weight.
 
@@ -246,6 +250,9 @@ def plot_connectivity(
     labels
         Write unit names (``x_1``, ``h_{1,1}`` ...) in the cells; by default only
         in small grids, at a size that fits.
+    style
+        A matplotlib style (name, file or dict) applied while drawing, e.g.
+        ``"dark_background"``; by default the current rcParams.
 
     Returns
     -------

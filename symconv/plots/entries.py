@@ -21,7 +21,6 @@ __all__ = [
     "entry_texts",
     "joined",
     "matrix_entries",
-    "restricted",
     "row_connections",
 ]
 
@@ -80,23 +79,6 @@ def entries_of(conn: Connectivity) -> Entries:
     return Entries(distinct // conn.n_in, distinct % conn.n_in, key, conn)
 
 
-def restricted(conn: Connectivity, keep: np.ndarray) -> Connectivity:
-    """The connections where the boolean mask ``keep`` holds.
-
-    Examples
-    --------
-    >>> import symconv as sc
-    >>> conn = sc.Conv1d((1, 4), 1, 2).connectivity
-    >>> restricted(conn, conn.in_unit < 2).in_unit.tolist()
-    [0, 1, 1]
-    """
-    return Connectivity(
-        conn.out_unit[keep], conn.in_unit[keep], conn.param[keep],
-        None if conn.divisor is None else conn.divisor[keep], conn.n_out, conn.n_in,
-        conn.folded,
-    )
-
-
 def row_connections(
     layer: Layer, unit: int, in_unit: np.ndarray, param: np.ndarray, divisor: np.ndarray | None
 ) -> Connectivity:
@@ -143,7 +125,7 @@ def entry_texts(layer: Layer, entries: Entries) -> list[str]:
     conn = entries.connections
     asked = np.isin(conn.out_unit * conn.n_in + conn.in_unit,
                     entries.out_unit * conn.n_in + entries.in_unit)
-    conn = restricted(conn, asked)
+    conn = conn.where(asked)
     rows = rows_of_entries(conn, entry_values(conn, layer._weight_symbols))
     return [
         value_label(rows[r][c])

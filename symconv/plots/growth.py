@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from symconv.conv import Conv2d
 from symconv.dense import Dense
 from symconv.errors import SymconvError
 from symconv.local import LocallyConnected2d
-from symconv.plots.style import FONT_SIZES, INK, MUTED_INK, OKABE_ITO, new_axes, set_titles
+from symconv.plots.figures import new_axes, plot_function
+from symconv.plots.style import OKABE_ITO, font_size, ink, muted_ink, set_titles
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,11 +47,14 @@ def _compact(count: int) -> str:
     return f"{count:,}"
 
 
+@plot_function(layer=False)
 def plot_parameter_growth(
     kernel_size: int = 3,
     channels: int = 1,
     sizes: Sequence[int] | None = None,
     ax: Axes | None = None,
+    *,
+    style: Any = None,
 ) -> Axes:
     """Plot the trainable parameters of three layer families as the input grows.
 
@@ -72,6 +76,9 @@ def plot_parameter_growth(
         Input sides to plot; default :data:`DEFAULT_SIZES`.
     ax
         Axes to draw into; by default a new figure.
+    style
+        A matplotlib style (name, file or dict) applied while drawing, e.g.
+        ``"dark_background"``; by default the current rcParams.
 
     Returns
     -------
@@ -99,22 +106,22 @@ def plot_parameter_growth(
                 label=label)
         ax.annotate(_compact(counts[key][-1]), (sizes[-1], counts[key][-1]), xytext=(6, 0),
                     textcoords="offset points", va="center", color=color,
-                    fontsize=FONT_SIZES["small"], fontweight="bold")
+                    fontsize=font_size("small"), fontweight="bold")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xticks(sizes, [str(n) for n in sizes])
     ax.minorticks_off()
     ax.set_xmargin(0.08)
     ax.set_xlabel("input side n (input and output are "
-                  f"{channels}×n×n)", fontsize=FONT_SIZES["label"] + 1, color=INK)
-    ax.set_ylabel("trainable parameters (log scale)", fontsize=FONT_SIZES["label"] + 1,
-                  color=INK)
+                  f"{channels}×n×n)", fontsize=font_size("label") + 1, color=ink())
+    ax.set_ylabel("trainable parameters (log scale)", fontsize=font_size("label") + 1,
+                  color=ink())
     ax.grid(True, which="major", color="#E4E4E4", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=FONT_SIZES["small"] + 0.5, colors=MUTED_INK)
-    ax.legend(frameon=False, fontsize=FONT_SIZES["legend"], loc="upper left")
+    ax.tick_params(labelsize=font_size("small") + 0.5, colors=muted_ink())
+    ax.legend(frameon=False, fontsize=font_size("legend"), loc="upper left")
     plural = "" if channels == 1 else "s"
     set_titles(ax, "Parameters as the input grows",
                f"kernel {kernel_size}×{kernel_size}, {channels} channel{plural} in and out, "

@@ -1,4 +1,4 @@
-"""The key of a figure's colours: a legend of weight symbols, or a colorbar when there are many."""
+"""The key of a figure's colours: a legend of weight symbols, or a caption when there are many."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from symconv.plots.figures import root_figure
 from symconv.plots.labels import key_labels
-from symconv.plots.style import FONT_SIZES, ParameterColors, distinct, root_figure
+from symconv.plots.style import (
+    ParameterColors,
+    distinct,
+    font_size,
+    ink,
+    muted_ink,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,7 +37,7 @@ def _row_major(items: list[Any], ncols: int) -> list[Any]:
 def draw_key(
     ax: Axes, layer: Layer, colors: ParameterColors, keys: np.ndarray, *, marker: str = "line"
 ) -> None:
-    """Below ``ax``: a legend of the weights' symbols, or a colorbar over weight indices.
+    """Below ``ax``: a legend of the weights' symbols, or a caption when there are many.
 
     ``keys`` are the keys drawn (parameter indices and neutral keys); ``marker``
     is ``"line"`` (connections) or ``"square"`` (matrix cells).
@@ -39,43 +46,52 @@ def draw_key(
     --------
     >>> import numpy as np
     >>> import symconv as sc
-    >>> from symconv.plots.style import new_axes
+    >>> from symconv.plots.figures import new_axes
     >>> ax = new_axes(None, (3, 2))
     >>> draw_key(ax, sc.Conv1d((1, 4), 1, 2), ParameterColors.of([0, 1]), np.array([0, 1]))
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['$w_{1}$', '$w_{2}$']
     """
-    from matplotlib.cm import ScalarMappable
     from matplotlib.lines import Line2D
 
     found = distinct(keys)
     neutral = found[found < 0][::-1].tolist()
     shown = [*(colors.params.tolist() if colors.qualitative else []), *neutral]
-    if shown:
-        ncols = -(-len(shown) // -(-len(shown) // LEGEND_ROW))
-        style: dict[str, Any] = (
-            {"linewidth": 2.5} if marker == "line"
-            else {"linestyle": "none", "marker": "s", "markersize": 9}
-        )
-        handles = [Line2D([], [], color=colors.hex(k), **style) for k in shown]
-        ax.legend(
-            _row_major(handles, ncols), _row_major(key_labels(layer, shown), ncols),
-            loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=ncols, frameon=False,
-            fontsize=FONT_SIZES["legend"], handlelength=1.6 if marker == "line" else 1.0,
-            columnspacing=1.4,
-        )
-    if not colors.qualitative:
-        cmap, norm = colors.colormap()
-        bar = ax.figure.colorbar(
-            ScalarMappable(norm, cmap), ax=ax, orientation="horizontal", shrink=0.6,
-            aspect=30, pad=0.02,
-        )
-        bar.set_label(
-            f"weight index (each of the {len(colors.params):,} weights its own colour)",
-            fontsize=FONT_SIZES["subtitle"],
-        )
-        bar.ax.tick_params(labelsize=FONT_SIZES["small"])
-        bar.outline.set_visible(False)
+    caption = None
+    if not colors.qualitative:  # a legend of so many entries would be useless
+        caption = (f"each of the {len(colors.params):,} weights shown has a colour of its own"
+                   if len(colors.params) > 1 else "one weight shown")
+    if not shown and caption is None:
+        return
+    ncols = max(1, -(-len(shown) // -(-len(shown) // LEGEND_ROW))) if shown else 1
+    style: dict[str, Any] = (
+        {"linewidth": 2.5} if marker == "line"
+        else {"linestyle": "none", "marker": "s", "markersize": 9}
+    )
+    handles = [Line2D([], [], color=colors.hex(k), **style) for k in shown]
+    key = ax.legend(
+        _row_major(handles, ncols), _row_major(key_labels(layer, shown), ncols),
+        loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=ncols, frameon=False,
+        fontsize=font_size("legend"), handlelength=1.6 if marker == "line" else 1.0,
+        columnspacing=1.4, title=caption, title_fontsize=font_size("subtitle"),
+        borderaxespad=0.5 + _below_axes(ax) / font_size("legend"),
+        labelcolor=ink(),
+    )
+    key.get_title().set_color(muted_ink())
+
+
+def _below_axes(ax: Axes) -> float:
+    """Points from the bottom of ``ax`` to the bottom of its x-axis ticks and label."""
+    figure = root_figure(ax)
+    get_renderer = getattr(figure.canvas, "get_renderer", None)
+    if get_renderer is None or not ax.xaxis.get_visible() or not len(ax.get_xticks()):
+        return 0.0
+    renderer = get_renderer()
+    decorations = ax.xaxis.get_tightbbox(renderer)
+    if decorations is None:
+        return 0.0
+    gap = ax.get_window_extent(renderer).y0 - decorations.y0
+    return max(0.0, float(gap)) * 72 / figure.dpi
 
 
 def fit_legend(ax: Axes) -> None:
@@ -85,7 +101,7 @@ def fit_legend(ax: Axes) -> None:
     --------
     >>> import numpy as np
     >>> import symconv as sc
-    >>> from symconv.plots.style import new_axes
+    >>> from symconv.plots.figures import new_axes
     >>> ax = new_axes(None, (1, 2))
     >>> layer = sc.Conv1d((1, 9), 1, 8)
     >>> draw_key(ax, layer, ParameterColors.of(range(8)), np.arange(8))

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symconv.errors import ShapeMismatchError, SizeLimitError
+from symconv.plots.figures import new_axes, plot_function
 from symconv.plots.style import (
-    CELL_EDGE,
-    CELL_FACE,
-    FONT_SIZES,
     HIGHLIGHT,
-    INK,
-    MUTED_INK,
+    cell_edge,
+    cell_face,
     clean_axes,
-    new_axes,
+    font_size,
+    ink,
+    muted_ink,
     set_titles,
 )
 from symconv.receptive import analytic_fields, dependency_sets, trace_receptive_field
@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
     from symconv.layer import Layer
 
-__all__ = ["MAX_ROW_UNITS", "plot_network_receptive_field", "plot_receptive_field_growth"]
+__all__ = [
+    "MAX_ROW_UNITS", "plot_network_receptive_field", "plot_receptive_field_growth", "unit_places",
+]
 
 MAX_ROW_UNITS = 256
 """Most units a row of :func:`plot_receptive_field_growth` may hold."""
@@ -42,12 +44,18 @@ CONE_EDGE = "#B07800"
 """Lines of the lit cone: a darker shade of the highlight, visible on white."""
 
 
-def _unit_x(layers: Sequence[Layer]) -> list[np.ndarray]:
+def unit_places(layers: Sequence[Layer]) -> list[np.ndarray]:
     """Horizontal place of every unit of every level (input first), in input positions.
 
     A unit sits over the centre of its analytic receptive field; where the
     formulas do not apply (dense, transposed) the units spread over the input.
     Channels of a level follow each other, as the units are numbered.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> [p.tolist() for p in unit_places([sc.Conv1d((1, 5), 1, 3, stride=2)])]
+    [[0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0]]
     """
     length = layers[0].in_shape[-1]
     fields = [None, *analytic_fields(layers)]
@@ -69,8 +77,13 @@ def _unit_x(layers: Sequence[Layer]) -> list[np.ndarray]:
     return places
 
 
+@plot_function(layer=False)
 def plot_receptive_field_growth(
-    network: Any, output_unit: int | Sequence[int] | None = None, *, ax: Axes | None = None
+    network: Any,
+    output_unit: int | Sequence[int] | None = None,
+    ax: Axes | None = None,
+    *,
+    style: Any = None,
 ) -> Axes:
     """A 1-D network as rows of units, with the cone of units one deep unit depends on lit.
 
@@ -90,6 +103,8 @@ def plot_receptive_field_growth(
         middle unit of the last row.
     ax
         Axes to draw into; by default a new figure.
+    style
+        A matplotlib style applied while drawing (e.g. ``"dark_background"``).
 
     Returns
     -------
@@ -118,7 +133,7 @@ def plot_receptive_field_growth(
     last = layers[-1]
     unit = last.output_unit(last.n_out // 2 if output_unit is None else output_unit)
     cone = dependency_sets(layers, unit)
-    places = _unit_x(layers)
+    places = unit_places(layers)
     width = max(float(x.max()) for x in places) + 1
     ax = new_axes(ax, (min(12.0, 1.6 + 0.32 * width), 1.2 + 0.9 * len(shapes)))
 
@@ -132,7 +147,7 @@ def plot_receptive_field_growth(
         ], axis=1)
         plain.append(segments[~inside])
         lit.append(segments[inside])
-    for parts, color, line_width, gid in ((plain, CELL_EDGE, 0.6, "connections"),
+    for parts, color, line_width, gid in ((plain, cell_edge(), 0.6, "connections"),
                                           (lit, CONE_EDGE, 1.4, "cone")):
         ax.add_collection(LineCollection(list(np.concatenate(parts)), colors=color,
                                          linewidths=line_width, zorder=1 + (gid == "cone"),
@@ -142,13 +157,14 @@ def plot_receptive_field_growth(
     ys = np.concatenate([np.full(len(x), float(level)) for level, x in enumerate(places)])
     in_cone = np.concatenate([np.isin(np.arange(len(x)), cone[level])
                               for level, x in enumerate(places)])
-    ax.scatter(xs, ys, s=60, c=np.where(in_cone, HIGHLIGHT, CELL_FACE),
-               edgecolors=np.where(in_cone, CONE_EDGE, CELL_EDGE).tolist(), linewidths=0.8,
-               zorder=3, gid="units")
+    face, edge = cell_face(), cell_edge()
+    ax.scatter(xs, ys, s=60, c=[HIGHLIGHT if lit else face for lit in in_cone.tolist()],
+               edgecolors=[CONE_EDGE if lit else edge for lit in in_cone.tolist()],
+               linewidths=0.8, zorder=3, gid="units")
     names = ["input", *(type(layer).__name__ for layer in layers)]
     for level, name in enumerate(names):
         ax.text(-1.0, level, f"{name}  {len(cone[level])}/{len(places[level])}",
-                ha="right", va="center", fontsize=FONT_SIZES["small"], color=MUTED_INK)
+                ha="right", va="center", fontsize=font_size("small"), color=muted_ink())
     clean_axes(ax)
     ax.set_aspect("auto")
     ax.set_xlim(-1.0 - 0.12 * width - 3, width)
@@ -167,18 +183,21 @@ def _unit_label(shape: tuple[int, ...], unit: int, level: int) -> str:
     return f"h^{{({level})}}_{{{','.join(map(str, index))}}}"
 
 
+@plot_function(layer=False)
 def plot_network_receptive_field(
     network: Any,
     output_unit: int | Sequence[int],
+    ax: Axes | None = None,
     *,
     image: Any = None,
-    ax: Axes | None = None,
+    style: Any = None,
 ) -> Axes:
-    """The exact receptive field of a deep unit lit on a 2-D input, its analytic box drawn.
+    """The exact receptive field of a deep unit on a 2-D input, on a grid of input cells.
 
-    Input cells the unit depends on (in any channel) are lit; the dashed box is
-    the analytic field (start and size per axis, Araujo et al., 2019), which may
-    reach into the padding beyond the input.
+    Every input cell is drawn (with 1-based row and column numbers on the edges);
+    the cells the unit depends on (in any channel) are filled and counted in the
+    subtitle, and the dashed box is the analytic field (start and size per axis,
+    Araujo et al., 2019), which may reach into the padding beyond the input.
 
     Parameters
     ----------
@@ -186,16 +205,18 @@ def plot_network_receptive_field(
         A :class:`~symconv.Sequential` (or a single layer) on inputs ``(C, H, W)``.
     output_unit
         Flat index or ``(channel, *position)`` of the unit.
-    image
-        Optional ``(H, W)`` or ``(H, W, 3)`` array shown under the field.
     ax
         Axes to draw into; by default a new figure.
+    image
+        Optional ``(H, W)`` or ``(H, W, 3)`` array shown under the field.
+    style
+        A matplotlib style applied while drawing (e.g. ``"dark_background"``).
 
     Returns
     -------
     matplotlib.axes.Axes
         The lit field is an image with gid ``"field"``, the analytic box a patch
-        with gid ``"analytic"``.
+        with gid ``"analytic"``, the cell grid a collection with gid ``"grid"``.
 
     Examples
     --------
@@ -204,7 +225,7 @@ def plot_network_receptive_field(
     ...                           (sc.Conv2d, 1, 3))
     >>> ax = sc.plot_network_receptive_field(net, (0, 2, 2))
     >>> ax.get_title()
-    'Receptive field: 8x8 of 16x16 inputs'
+    'Receptive field of $h^{(3)}_{3,3}$: 8×8 of 16×16 inputs'
     """
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Rectangle
@@ -224,28 +245,68 @@ def plot_network_receptive_field(
         raise SizeLimitError(f"an input of {height}x{width} is too large to draw")
     field = trace_receptive_field(layers, output_unit)
     lit = field.mask().any(axis=0)
-    ax = new_axes(ax, (5.0, 5.0 * height / width + 0.8))
+    side = float(np.clip(0.3 * max(height, width), 4.0, 7.0))
+    ax = new_axes(ax, (side + 0.6, side * height / width + 1.6))
     if image is not None:
         ax.imshow(image, cmap="gray", interpolation="nearest", zorder=0)
     else:
-        ax.add_patch(Rectangle((-0.5, -0.5), width, height, facecolor=CELL_FACE,
-                               edgecolor=CELL_EDGE, zorder=0))
+        ax.add_patch(Rectangle((-0.5, -0.5), width, height, facecolor=cell_face(),
+                               edgecolor="none", zorder=0))
     overlay = np.zeros((height, width, 4))
     overlay[lit] = to_rgba(HIGHLIGHT, 0.55 if image is not None else 1.0)
     ax.imshow(overlay, interpolation="nearest", zorder=1, gid="field")
+    _cell_grid(ax, height, width)
     if field.size is not None and field.start is not None:
         (r0, c0), (rh, cw) = field.start, field.size
-        ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), cw, rh, fill=False, edgecolor=INK,
-                               linestyle="--", linewidth=1.2, zorder=2, gid="analytic"))
+        ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), cw, rh, fill=False, edgecolor=ink(),
+                               linestyle="--", linewidth=1.4, zorder=4, gid="analytic"))
         pad = max(0, -r0, -c0, r0 + rh - height, c0 + cw - width)
         ax.set_xlim(-0.5 - pad, width - 0.5 + pad)
         ax.set_ylim(height - 0.5 + pad, -0.5 - pad)
-    clean_axes(ax)
-    extent = "no" if field.span is None else "x".join(
+    else:
+        ax.set_xlim(-0.5, width - 0.5)
+        ax.set_ylim(height - 0.5, -0.5)
+    _cell_numbers(ax, height, width)
+    ax.set_aspect("equal")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    extent = "no inputs" if field.span is None else "×".join(
         str(last - first + 1) for first, last in field.span
-    )
-    subtitle = "lit: inputs it depends on (exact)"
+    ) + f" of {height}×{width} inputs"
+    name = _unit_label(layers[-1].out_shape, field.unit, len(layers))
+    subtitle = f"lit: the {int(lit.sum()):,} input cells it depends on (exact)"
     if field.size is not None:
-        subtitle += "; dashed: analytic field"
-    set_titles(ax, f"Receptive field: {extent} of {height}x{width} inputs", subtitle)
+        subtitle += "\ndashed: the analytic field"
+    set_titles(ax, f"Receptive field of ${name}$: {extent}", subtitle)
     return ax
+
+
+MAX_GRID_CELLS = 64
+"""Longest input side drawn with a line between every two cells."""
+
+
+def _cell_grid(ax: Axes, height: int, width: int) -> None:
+    """Thin lines between input cells (every cell up to :data:`MAX_GRID_CELLS` a side)."""
+    from matplotlib.collections import LineCollection
+
+    step = max(1, -(-max(height, width) // MAX_GRID_CELLS))
+    rows = [((-0.5, y), (width - 0.5, y)) for y in np.arange(-0.5, height, step).tolist()]
+    cols = [((x, -0.5), (x, height - 0.5)) for x in np.arange(-0.5, width, step).tolist()]
+    if height % step:  # the closing edges
+        rows.append(((-0.5, height - 0.5), (width - 0.5, height - 0.5)))
+    if width % step:
+        cols.append(((width - 0.5, -0.5), (width - 0.5, height - 0.5)))
+    ax.add_collection(LineCollection([*rows, *cols], colors=[cell_edge()], linewidths=0.5,
+                                     zorder=3, gid="grid"))
+
+
+def _cell_numbers(ax: Axes, height: int, width: int) -> None:
+    """1-based row numbers on the left and column numbers below."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(8, integer=True))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v) + 1}"))
+    ax.tick_params(length=0, labelsize=font_size("small"), colors=muted_ink())
+    ax.set_xlabel("input column", fontsize=font_size("small"), color=muted_ink())
+    ax.set_ylabel("input row", fontsize=font_size("small"), color=muted_ink())

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from symconv.plots.layout import GridView, Plane
 from symconv.plots.style import (
-    CELL_EDGE,
-    CELL_FACE,
-    FONT_SIZES,
-    INK,
-    MUTED_INK,
+    cell_edge,
+    cell_face,
     distinct,
     fitting_size,
+    font_size,
+    ink,
+    muted_ink,
     text_color_on,
 )
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.collections import PolyCollection
     from matplotlib.text import Text
@@ -64,39 +65,58 @@ def around(shape: tuple[int, int, int], units: np.ndarray, max_slices: int = 4) 
 
 @dataclass
 class GridPanel:
-    """A flat grid of cells drawn once, then lit and dimmed unit by unit."""
+    """A flat grid of cells drawn once, with a few cells lit on top of it at a time.
+
+    The grid and the unit names never change; lighting units fills an overlay of
+    just those cells (gid ``<gid>-lit``) and writes their labels on it, so an
+    animation redraws only what a frame changes (see :attr:`moving`).
+    """
 
     plane: Plane
     view: GridView
     cells: PolyCollection
+    lit: PolyCollection
     names: list[str]
+    size: float | None = None
+    """Font size of the cell texts (``None``: cells too small to write in)."""
     texts: list[Text] = field(default_factory=list)
+    """Texts of the lit cells (a pool: the ones not in use are hidden)."""
     roomy: bool = False
     """Whether the cells' texts are small enough to be replaced by weight symbols."""
+
+    @property
+    def moving(self) -> list[Artist]:
+        """The artists that change when other units are lit."""
+        return [self.lit, *self.texts]
 
     def paint(
         self, units: np.ndarray, faces: np.ndarray, labels: list[str] | None = None
     ) -> None:
-        """Reset every cell, then give the shown ``units`` their ``faces`` (and ``labels``)."""
-        from matplotlib.colors import to_rgba
-
+        """Light the shown ``units`` only, in ``faces``, with their ``labels`` (or names)."""
         shown, rank, r, c = self.view.locate(units)
         index = ((rank * self.plane.rows + r) * self.plane.cols + c).tolist()
         lit = np.asarray(faces)[shown]
-        base = np.tile(to_rgba(CELL_FACE), (len(self.names), 1))
-        base[index] = lit
-        self.cells.set_facecolor([tuple(face) for face in base.tolist()])
-        if not self.texts:
+        polygons = self.plane.cell_polygons()
+        self.lit.set_verts([polygons[k] for k in index])
+        self.lit.set_facecolor([tuple(face) for face in lit.tolist()])
+        if self.size is None:
             return
-        for text, name in zip(self.texts, self.names, strict=True):
-            text.set_text(name)
-            text.set_color(MUTED_INK)
         new = (np.asarray(labels, dtype=object)[shown].tolist() if labels is not None
                else [None] * len(index))
-        for k, ink, label in zip(index, text_color_on(lit).tolist(), new, strict=True):
-            self.texts[k].set_color(ink)
-            if label is not None:
-                self.texts[k].set_text(label)
+        ax = cast("Axes", self.lit.axes)
+        while len(self.texts) < len(index):
+            self.texts.append(ax.text(0, 0, "", ha="center", va="center", fontsize=self.size,
+                                      zorder=4, animated=self.lit.get_animated(),
+                                      in_layout=False))
+        x, y = self.plane.centres(*(np.asarray(v)[shown] for v in (rank, r, c)))
+        for text, k, color, label, xi, yi in zip(
+            self.texts, index, text_color_on(lit).tolist(), new, x.tolist(), y.tolist(),
+            strict=False,
+        ):
+            text.set(text=self.names[k] if label is None else label, color=color,
+                     position=(xi, yi), visible=True)
+        for text in self.texts[len(index):]:
+            text.set_visible(False)
 
 
 def draw_panel(
@@ -110,26 +130,28 @@ def draw_panel(
     """
     from matplotlib.collections import PolyCollection
 
-    cells = PolyCollection(list(plane.cell_polygons()), facecolors=CELL_FACE, edgecolors=CELL_EDGE,
-                           linewidths=0.7, zorder=1)
+    cells = PolyCollection(list(plane.cell_polygons()), facecolors=cell_face(),
+                           edgecolors=cell_edge(), linewidths=0.7, zorder=1)
     cells.set_gid(gid)
     ax.add_collection(cells)
+    lit = PolyCollection([], edgecolors=cell_edge(), linewidths=0.7, zorder=3.5)
+    lit.set_gid(f"{gid}-lit")
+    ax.add_collection(lit)
     ax.add_collection(PolyCollection(
-        [plane.outline(k) for k in range(plane.n_slices)], facecolors="none", edgecolors=INK,
-        linewidths=1.1, zorder=2,
+        [plane.outline(k) for k in range(plane.n_slices)], facecolors="none", edgecolors=ink(),
+        linewidths=1.1, zorder=3.6,
     ))
-    panel = GridPanel(plane, view, cells, names)
+    panel = GridPanel(plane, view, cells, lit, names)
     room = (0.9 * scale, 0.9 * scale)
-    size = fitting_size([*names, *(room_labels or [])], room, FONT_SIZES["label"])
+    size = fitting_size([*names, *(room_labels or [])], room, font_size("label"))
     panel.roomy = size is not None
     if size is None:
-        size = fitting_size(names, room, FONT_SIZES["label"])
+        size = fitting_size(names, room, font_size("label"))
+    panel.size = size
     if size is not None:
         rank, r, c = (a.ravel() for a in np.indices((plane.n_slices, plane.rows, plane.cols)))
         x, y = plane.centres(rank, r, c)
-        panel.texts = [
-            ax.text(xi, yi, name, ha="center", va="center", fontsize=size, color=MUTED_INK,
-                    zorder=3)
-            for xi, yi, name in zip(x.tolist(), y.tolist(), names, strict=True)
-        ]
+        for xi, yi, name in zip(x.tolist(), y.tolist(), names, strict=True):
+            ax.text(xi, yi, name, ha="center", va="center", fontsize=size, color=muted_ink(),
+                    zorder=3, in_layout=False)
     return panel

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from symconv.errors import SymconvError
+from symconv.layer import Layer
 from symconv.plots.entries import Entries, entry_texts, matrix_entries
-from symconv.plots.labels import input_label, output_label
+from symconv.plots.figures import axes_size, check_drawable, new_axes, plot_function
+from symconv.plots.labels import geometry_caption, input_name, output_label, output_name
 from symconv.plots.layout import GridView, Plane, layout_shape
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.panels import around, draw_panel
 from symconv.plots.style import (
     HIGHLIGHT,
-    MUTED_INK,
     ParameterColors,
-    axes_size,
     clean_axes,
     distinct,
-    new_axes,
+    font_size,
+    muted_ink,
+    paper,
     set_titles,
 )
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from symconv.layer import Layer
+    from symconv.network import Sequential
 
 __all__ = ["ReceptivePanels", "grids_extent", "plot_receptive_field", "receptive_views"]
 
@@ -66,10 +69,10 @@ class ReceptivePanels:
             first = matrix_entries(layer, np.array([0]))
             weights = entry_texts(layer, first.where(np.arange(len(first)) < SAMPLE))
         self.inputs = draw_panel(ax, in_view, in_plane,
-                                 [input_label(u) for u in in_view.units.tolist()], scale,
+                                 [input_name(u) for u in in_view.units.tolist()], scale,
                                  "inputs", weights)
         self.outputs = draw_panel(ax, out_view, out_plane,
-                                  [output_label(layer.out_shape, u)
+                                  [output_name(layer.out_shape, u)
                                    for u in out_view.units.tolist()], scale, "outputs")
 
     def light(self, unit: int, entries: Entries, colors: ParameterColors) -> None:
@@ -110,16 +113,21 @@ def _arrow(ax: Axes, panels: ReceptivePanels, unit: int, entries: Entries) -> fl
     end = (float(x_out[0]), float(y_out[0]) + 0.5)  # top of the output unit
     bend = 0.3
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14,
-                                 color=MUTED_INK, linewidth=1.3, shrinkA=2, shrinkB=2,
+                                 color=muted_ink(), linewidth=1.3, shrinkA=2, shrinkB=2,
                                  connectionstyle=f"arc3,rad={-bend}", zorder=4,
-                                 path_effects=[withStroke(linewidth=4, foreground="white")]))
+                                 path_effects=[withStroke(linewidth=4, foreground=paper())]))
     # room above the grids for the arc, whose apex rises bend / 2 of its span
     span = float(np.hypot(end[0] - start[0], end[1] - start[1]))
     return max(start[1], end[1]) + bend / 2 * span + 0.3
 
 
+@plot_function(layer=False)
 def plot_receptive_field(
-    layer: Layer, output_unit: int | Sequence[int], ax: Axes | None = None
+    layer: Layer | Sequential,
+    output_unit: int | Sequence[int],
+    ax: Axes | None = None,
+    *,
+    style: Any = None,
 ) -> Axes:
     """Light one output unit and colour each input cell it reads by the weight that reaches it.
 
@@ -132,11 +140,15 @@ def plot_receptive_field(
     Parameters
     ----------
     layer
-        Any symconv layer.
+        Any symconv layer, or a :class:`~symconv.Sequential`: a network on a
+        2-D input is drawn by :func:`~symconv.plot_network_receptive_field`,
+        one on a 1-D input by :func:`~symconv.plot_receptive_field_growth`.
     output_unit
         The output unit: a flat 0-based index, or ``(channel, *position)``.
     ax
         Axes to draw into; by default a new figure.
+    style
+        A matplotlib style applied while drawing (e.g. ``"dark_background"``).
 
     Returns
     -------
@@ -151,15 +163,26 @@ def plot_receptive_field(
     >>> ax.get_title()
     'Receptive field of $h_{1,2}$'
     """
+    if not isinstance(layer, Layer):
+        return _network_field(layer, output_unit, ax)
+    check_drawable("plot_receptive_field", layer)
     unit = layer.output_unit(output_unit)
     entries = matrix_entries(layer, np.array([unit]))
     in_view, out_view = receptive_views(layer, entries.in_unit, np.array([unit]))
     width, depth = grids_extent(in_view, out_view)
     scale = min(34.0, 10.0 * 72 / width)
+    reads = len(distinct(entries.in_unit))
+    notes = [v for v in (in_view.describe("inputs"), out_view.describe("outputs")) if v]
+    subtitle = "\n".join(filter(None, [
+        f"{layer.short_repr().replace('->', '→')} · reads {reads:,} inputs",
+        geometry_caption(layer), *notes,
+    ]))
     created = ax is None
-    ax = new_axes(ax, (max(4.5, width * scale / 72 + 0.6), depth * scale / 72 + 1.2))
+    text_height = (0.5 + 0.2 * (subtitle.count("\n") + 1)) * font_size("title") / 12
+    ax = new_axes(ax, (max(4.5, width * scale / 72 + 0.6),
+                       depth * scale / 72 + 0.9 + text_height))
     panels = ReceptivePanels(ax, layer, in_view, out_view)
-    colors = ParameterColors.of(entries.key)
+    colors = ParameterColors.of(entries.key, layer.num_weight_parameters)
     panels.light(unit, entries, colors)
     top = _arrow(ax, panels, unit, entries)
     ax.autoscale_view()
@@ -168,12 +191,20 @@ def plot_receptive_field(
     clean_axes(ax)
     if not panels.inputs.roomy:
         draw_key(ax, layer, colors, entries.key, marker="square")
-    reads = len(distinct(entries.in_unit))
-    notes = [v for v in (in_view.describe("inputs"), out_view.describe("outputs")) if v]
-    set_titles(
-        ax, f"Receptive field of {output_label(layer.out_shape, unit)}",
-        "\n".join([f"{layer.short_repr().replace('->', '→')} · reads {reads:,} inputs", *notes]),
-    )
+    set_titles(ax, f"Receptive field of {output_label(layer.out_shape, unit)}", subtitle)
     if created:
         fit_legend(ax)
     return ax
+
+
+def _network_field(network: Any, output_unit: int | Sequence[int], ax: Axes | None) -> Axes:
+    """The receptive field of a network's unit, drawn as fits the network's input."""
+    from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
+
+    if not hasattr(network, "layers"):
+        raise SymconvError(
+            f"plot_receptive_field draws a layer or a network; got {type(network).__name__}"
+        )
+    if len(network.layers[0].in_shape) == 3:
+        return plot_network_receptive_field(network, output_unit, ax)
+    return plot_receptive_field_growth(network, output_unit, ax)

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from symconv.connectivity import Connectivity
 from symconv.errors import SymconvError
-from symconv.plots.entries import Entries, entries_of, joined, restricted, row_connections
+from symconv.plots.entries import Entries, entries_of, joined, row_connections
 from symconv.plots.layout import GridView, layout_shape
 
 if TYPE_CHECKING:
     from symconv.layer import Layer
 
-__all__ = ["MAX_LINES", "MAX_OUTPUTS", "Selection", "select"]
+__all__ = ["MAX_LINES", "MAX_OUTPUTS", "Selection", "dense_beside", "select"]
 
 MAX_OUTPUTS = 64
 """Most output units drawn before a figure shows a part of the output."""
@@ -158,14 +159,38 @@ def select(
         conn = layer.connectivity
         in_view = _input_view(in_shape, [conn.in_unit], in_channels, whole=True)
         keep = in_view.locate(conn.in_unit)[0]
-        shown, hidden = restricted(conn, keep), int((~keep).sum())
+        shown, hidden = conn.where(keep), int((~keep).sum())
     else:  # row by row: a dense layer's rows can be millions of connections long
         units = out_view.units.tolist()
         reads = [layer.structure.row(u) for u in units]
         in_view = _input_view(in_shape, [r[0] for r in reads], in_channels, whole=False)
-        parts = [restricted(row_connections(layer, u, *r), in_view.locate(r[0])[0])
+        parts = [row_connections(layer, u, *r).where(in_view.locate(r[0])[0])
                  for u, r in zip(units, reads, strict=True)]
         shown = joined(layer, parts)
         hidden = sum(len(r[0]) for r in reads) - len(shown)
     return Selection(labelled, out_view, in_view, entries_of(shown), hidden)
 
+
+
+def dense_beside(dense: Layer, beside: Selection) -> Selection:
+    """The dense layer's part of a comparison: the outputs and inputs ``beside`` shows.
+
+    Every shown output joins every shown input, built from the two views alone
+    (a dense row of a large layer has millions of entries; only the shown ones
+    are made). Weight ``(i, j)`` of a dense layer is parameter ``i * n_in + j``.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> conv = sc.Conv2d((1, 28, 28), 8, 3)
+    >>> part = dense_beside(sc.Dense(conv.in_shape, conv.n_out), select(conv))
+    >>> len(part.entries), part.in_view == select(conv).in_view
+    (225, True)
+    """
+    out_units, in_units = beside.out_view.units, beside.in_view.units
+    out_unit = np.repeat(out_units, len(in_units))
+    in_unit = np.tile(in_units, len(out_units))
+    conn = Connectivity(out_unit, in_unit, out_unit * dense.n_in + in_unit, None, dense.n_out,
+                        dense.n_in, False)
+    hidden = len(out_units) * (dense.n_in - len(in_units))
+    return Selection(beside.out_shape, beside.out_view, beside.in_view, entries_of(conn), hidden)

@@ -13,7 +13,7 @@ from symconv.conv import Conv1d
 from symconv.errors import LayerConfigError
 from symconv.plots.connectivity import connectivity_figure, diagram_size
 from symconv.plots.selection import select
-from symconv.plots.style import FONT_SIZES, INK, MUTED_INK, set_titles
+from symconv.plots.style import FONT_SIZES, ink, muted_ink, set_titles
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,27 +49,27 @@ def _growth(ax: Axes, conv: Conv1d) -> None:
     dense, shared, uses = _counts(conv, lengths)
     c_in, c_out, k = conv.in_shape[0], conv.out_shape[0], conv.geometry.kernel[0]
     # neutral inks: the palette's colours stand for weights in the left panel
-    ax.plot(lengths, dense, color=MUTED_INK, linewidth=2,
+    ax.plot(lengths, dense, color=muted_ink(), linewidth=2,
             label=f"dense: K·L = ({c_in}n)·({c_out}·n_out)")
-    ax.plot(lengths, shared, color=INK, linewidth=2.5,
+    ax.plot(lengths, shared, color=ink(), linewidth=2.5,
             label=f"convolution: {c_out}·{c_in}·{k} = {shared[0]} at every n")
-    ax.plot(lengths, uses, color=MUTED_INK, linewidth=1.5, linestyle="--",
+    ax.plot(lengths, uses, color=muted_ink(), linewidth=1.5, linestyle="--",
             label="uses of each shared weight (n_out)")
     here = lengths.index(length)
     for series in (dense, shared, uses):
-        ax.plot([length], [series[here]], "o", color=INK, markersize=4, zorder=3)
+        ax.plot([length], [series[here]], "o", color=ink(), markersize=4, zorder=3)
     ax.annotate(f"drawn: n = {length}\nK·L = {dense[here]} vs {shared[here]}",
                 (length, dense[here]), xytext=(8, 4), textcoords="offset points",
-                fontsize=FONT_SIZES["small"], color=INK, va="bottom")
+                fontsize=FONT_SIZES["small"], color=ink(), va="bottom")
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("input length n (per channel)", fontsize=FONT_SIZES["label"], color=INK)
-    ax.set_ylabel("count (log scale)", fontsize=FONT_SIZES["label"], color=INK)
+    ax.set_xlabel("input length n (per channel)", fontsize=FONT_SIZES["label"], color=ink())
+    ax.set_ylabel("count (log scale)", fontsize=FONT_SIZES["label"], color=ink())
     ax.grid(True, color="#E4E4E4", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=FONT_SIZES["small"], colors=MUTED_INK)
+    ax.tick_params(labelsize=FONT_SIZES["small"], colors=muted_ink())
     ax.legend(frameon=False, fontsize=FONT_SIZES["small"], loc="upper left")
     set_titles(ax, "Weights against the number of inputs",
                "K inputs, L outputs: a dense layer needs K·L weights,\n"

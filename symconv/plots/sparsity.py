@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,20 +14,18 @@ from symconv.plots.entries import (
     entry_texts,
     joined,
     matrix_entries,
-    restricted,
     row_connections,
 )
-from symconv.plots.labels import input_label, output_label
+from symconv.plots.figures import axes_size, new_axes, plot_function
+from symconv.plots.labels import geometry_caption, input_name, output_name
 from symconv.plots.legend import draw_key, fit_legend
 from symconv.plots.style import (
-    CELL_EDGE,
-    FONT_SIZES,
-    INK,
-    MUTED_INK,
     ParameterColors,
-    axes_size,
+    cell_edge,
     fitting_size,
-    new_axes,
+    font_size,
+    ink,
+    muted_ink,
     set_titles,
     text_color_on,
 )
@@ -120,7 +118,7 @@ def matrix_picture(
     parts = []  # row by row, cut to the columns at once: rows can be millions long
     for unit in rows:
         row = row_connections(layer, unit, *layer.structure.row(unit))
-        parts.append(restricted(row, (row.in_unit >= cols.start) & (row.in_unit < cols.stop)))
+        parts.append(row.where((row.in_unit >= cols.start) & (row.in_unit < cols.stop)))
     return MatrixPicture(rows, cols, entries_of(joined(layer, parts)))
 
 
@@ -144,7 +142,7 @@ def _draw_blocks(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -
 
     if not layer.structure.axes:
         return  # a dense layer has no block structure
-    styles = ((1.5, INK), (0.8, MUTED_INK), (0.5, CELL_EDGE))
+    styles = ((1.5, ink()), (0.8, muted_ink()), (0.5, cell_edge()))
     left, right, bottom, top = picture.extent
     segments, line_widths, line_colors = [], [], []
     for along, shape, part in (("rows", layer.out_shape, picture.rows),
@@ -170,7 +168,7 @@ def _draw_cell_grid(ax: Axes, picture: MatrixPicture) -> None:
     left, right, bottom, top = picture.extent
     rows = [((left, y), (right, y)) for y in np.arange(top, bottom + 1).tolist()]
     cols = [((x, top), (x, bottom)) for x in np.arange(left, right + 1).tolist()]
-    ax.add_collection(LineCollection(rows + cols, colors=CELL_EDGE, linewidths=0.4, zorder=2))
+    ax.add_collection(LineCollection(rows + cols, colors=cell_edge(), linewidths=0.4, zorder=2))
 
 
 def draw_matrix(
@@ -186,7 +184,7 @@ def draw_matrix(
 
     Without ``unit_names`` rows and columns get 1-based numbers only.
     """
-    colors = ParameterColors.of(picture.entries.key)
+    colors = ParameterColors.of(picture.entries.key, layer.num_weight_parameters)
     image = ax.imshow(picture.rgba(colors), extent=picture.extent, interpolation="antialiased",
                       interpolation_stage="rgba", zorder=1,
                       aspect="equal" if picture.square else "auto")
@@ -202,7 +200,7 @@ def draw_matrix(
         _write_entries(ax, layer, picture, colors, scale)
     _label_units(ax, layer, picture, scale if unit_names else 0.0)
     for spine in ax.spines.values():
-        spine.set_color(CELL_EDGE)
+        spine.set_color(cell_edge())
     return colors
 
 
@@ -216,29 +214,31 @@ def _write_entries(
 ) -> None:
     entries = picture.entries
     texts = entry_texts(layer, entries)
-    size = fitting_size(texts, (0.9 * scale, 0.9 * scale), FONT_SIZES["label"])
+    size = fitting_size(texts, (0.9 * scale, 0.9 * scale), font_size("label"))
     if size is None:
         return
     inks = text_color_on(colors.rgba(entries.key))
-    for r, c, text, ink in zip(entries.out_unit.tolist(), entries.in_unit.tolist(), texts,
+    for r, c, text, color in zip(entries.out_unit.tolist(), entries.in_unit.tolist(), texts,
                                inks.tolist(), strict=True):
-        ax.text(c, r, text, ha="center", va="center", fontsize=size, color=ink, zorder=4)
+        ax.text(c, r, text, ha="center", va="center", fontsize=size, color=color, zorder=4,
+                in_layout=False)
 
 
 def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -> None:
-    """Columns named ``x_j`` on top and rows ``h_i`` on the left when few, else 1-based ticks."""
+    """Columns named ``x_j`` below and rows ``h_i`` on the left when few, else 1-based ticks.
+
+    Column names go below the matrix: above it they would meet the subtitle.
+    """
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    ax.xaxis.tick_top()
-    ax.xaxis.set_label_position("top")
     for axis, part, side in ((ax.xaxis, picture.cols, "input"), (ax.yaxis, picture.rows,
                                                                   "output")):
         size = None
         if len(part) <= MAX_UNIT_LABELS:
-            names = ([input_label(i) for i in part] if side == "input"
-                     else [output_label(layer.out_shape, i) for i in part])
+            names = ([input_name(i) for i in part] if side == "input"
+                     else [output_name(layer.out_shape, i) for i in part])
             room = (scale * (3.0 if side == "output" else 1.0), scale)
-            size = fitting_size(names[-1:], room, FONT_SIZES["small"])
+            size = fitting_size(names[-1:], room, font_size("small"))
         if size is not None:
             axis.set_ticks(list(part), names, fontsize=size)
             if side == "input" and len(part) > 12:
@@ -247,18 +247,20 @@ def _label_units(ax: Axes, layer: Layer, picture: MatrixPicture, scale: float) -
         else:
             axis.set_major_locator(MaxNLocator(6, integer=True))
             axis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v) + 1:,}"))
-            axis.set_tick_params(labelsize=FONT_SIZES["small"])
-        axis.set_tick_params(length=0, colors=INK)
+            axis.set_tick_params(labelsize=font_size("small"))
+        axis.set_tick_params(length=0, colors=ink())
         axis.set_label_text(f"{side} units ({'columns' if side == 'input' else 'rows'})",
-                            fontsize=FONT_SIZES["subtitle"], color=INK)
+                            fontsize=font_size("subtitle"), color=ink())
 
 
+@plot_function()
 def plot_sparsity(
     layer: Layer,
     ax: Axes | None = None,
     *,
     symbols: bool | None = None,
     blocks: bool = True,
+    style: Any = None,
 ) -> Axes:
     """Draw the matrix's sparsity pattern, each nonzero in the colour of its weight.
 
@@ -281,6 +283,9 @@ def plot_sparsity(
         default only for small matrices, at a size that fits.
     blocks
         Draw the block boundaries.
+    style
+        A matplotlib style (name, file or dict) applied while drawing, e.g.
+        ``"dark_background"``; by default the current rcParams.
 
     Returns
     -------
@@ -309,9 +314,8 @@ def plot_sparsity(
         fit_legend(ax)
     nonzeros, total = layer.num_weight_connections, layer.n_out * layer.n_in
     weights = layer.num_weight_parameters
-    subtitle = (f"{nonzeros:,} nonzeros of {total:,} entries ({nonzeros / total:.1%}) · "
-                + (f"{weights:,} distinct weights" if weights else "no parameters"))
-    notes = picture.notes(layer)
-    set_titles(ax, layer.short_repr().replace("->", "→"),
-               subtitle + (f"\n{notes}" if notes else ""))
+    counts = (f"{nonzeros:,} nonzeros of {total:,} entries ({nonzeros / total:.1%}) · "
+              + (f"{weights:,} distinct weights" if weights else "no parameters"))
+    subtitle = "\n".join(filter(None, [geometry_caption(layer), counts, picture.notes(layer)]))
+    set_titles(ax, layer.short_repr().replace("->", "→"), subtitle)
     return ax

@@ -1,11 +1,13 @@
-"""The shared look of symconv's figures: one colour per parameter, fonts, clean diagram axes.
+"""The shared look of symconv's figures: one colour per weight, ink and fonts from rcParams.
 
 Every figure that colours connections by their weight uses :class:`ParameterColors`,
 so a weight has the same colour in a connectivity diagram, a sparsity pattern, a
-receptive field and an animation of the same layer. Up to eight parameters get the
+receptive field and an animation of the same layer. Up to eight weights get the
 Okabe–Ito palette, nine or ten Petroff's ten-colour palette (both designed to stay
-distinct under colour-vision deficiencies); beyond ten, individual colours cannot be
-told apart anyway, so parameters are coloured by index along a continuous colormap.
+distinct under colour-vision deficiencies); more get colorcet's Glasbey palette of
+256 maximally distinct colours, so neighbouring weights always differ. Ink, paper
+and font sizes are read from matplotlib's rcParams when a figure is drawn, so a
+user's style (``dark_background``, a larger ``font.size``) applies.
 """
 
 from __future__ import annotations
@@ -19,31 +21,28 @@ import numpy as np
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.colors import Colormap, Normalize
-    from matplotlib.figure import Figure
 
 __all__ = [
-    "CELL_EDGE",
-    "CELL_FACE",
     "FIGURE_RC",
     "FIXED",
     "FOLDED",
     "FONT_SIZES",
     "HIGHLIGHT",
-    "INK",
     "MAX_QUALITATIVE",
-    "MUTED_INK",
+    "MIN_FONT_SIZE",
     "OKABE_ITO",
     "PETROFF_10",
     "ParameterColors",
-    "axes_size",
+    "cell_edge",
+    "cell_face",
     "clean_axes",
     "distinct",
     "figure_style",
     "fitting_size",
-    "new_axes",
-    "new_figure",
-    "root_figure",
+    "font_size",
+    "ink",
+    "muted_ink",
+    "paper",
     "set_titles",
     "text_color_on",
     "text_width",
@@ -58,14 +57,10 @@ PETROFF_10 = (
     "#3F90DA", "#FFA90E", "#BD1F01", "#94A4A2", "#832DB6",
     "#A96B59", "#E76300", "#B9AC70", "#717581", "#92DADD",
 )
-"""Petroff's accessible ten-colour sequence (2021), for nine or ten parameters."""
+"""Petroff's accessible ten-colour sequence (2021), for nine or ten weights."""
 
 MAX_QUALITATIVE = len(PETROFF_10)
-"""Most parameters that get a palette colour and a legend; more use a colormap."""
-
-COLORMAP = "viridis"
-COLORMAP_RANGE = (0.0, 0.9)
-"""Part of the colormap in use: its pale yellow end is hard to see on white."""
+"""Most weights that get a colour-blind-safe palette and a legend entry each."""
 
 FIXED = -1
 """Key of a connection without a parameter (the constant of average pooling)."""
@@ -74,16 +69,11 @@ FOLDED = -2
 FIXED_COLOR = "#6E6E6E"
 FOLDED_COLOR = "#3A3A3A"
 
-CELL_FACE = "#F4F4F4"
-"""Face of a unit cell that takes no part in what a figure highlights."""
-CELL_EDGE = "#A8A8A8"
 HIGHLIGHT = "#FFC20A"
 """The lit output unit of receptive-field and animation figures."""
-INK = "#222222"
-MUTED_INK = "#5A5A5A"
 
 FONT_SIZES = {"title": 12.0, "subtitle": 9.0, "label": 9.0, "small": 7.5, "legend": 9.0}
-"""Font sizes in points, chosen to stay legible on a slide and in a two-column paper."""
+"""Font sizes in points at ``font.size = 10``; they scale with the user's ``font.size``."""
 MIN_FONT_SIZE = 6.5
 """Labels that would need a smaller font are left out."""
 
@@ -106,14 +96,25 @@ def distinct(values: Iterable[int] | np.ndarray) -> np.ndarray:
     return array[np.concatenate(([True], array[1:] != array[:-1]))]
 
 
+def _glasbey() -> tuple[str, ...]:
+    """Colorcet's 256 maximally distinct colours, starting with the ten of Tableau."""
+    import colorcet
+    from matplotlib.colors import to_hex, to_rgba_array
+
+    return tuple(str(to_hex(rgba)) for rgba in to_rgba_array(colorcet.glasbey_category10))
+
+
 @dataclass(frozen=True, eq=False)
 class ParameterColors:
-    """The colour of each parameter a figure shows, keyed by parameter index.
+    """The colour of each weight a figure shows, keyed by parameter index.
 
-    Build it from the parameter indices that appear (:meth:`of`); indices are
-    coloured by rank with a palette when there are at most
-    :data:`MAX_QUALITATIVE` of them, otherwise by value along a colormap.
-    The keys :data:`FIXED` and :data:`FOLDED` get neutral greys.
+    Build it from the parameter indices that appear (:meth:`of`), with ``total``
+    the layer's number of weights: the palette depends on ``total`` and a weight's
+    colour on its index only, so a weight keeps its colour in every figure of a
+    layer, whatever part of the layer a figure shows. Up to
+    :data:`MAX_QUALITATIVE` weights get colour-blind-safe palettes (and a legend
+    entry each); more get the Glasbey palette, cycled by index. The keys
+    :data:`FIXED` and :data:`FOLDED` get neutral greys.
 
     Examples
     --------
@@ -122,38 +123,41 @@ class ParameterColors:
     ([0, 1, 2, 3], True)
     >>> colors.hex(2)
     '#009e73'
-    >>> ParameterColors.of(range(64)).qualitative
-    False
+    >>> many = ParameterColors.of(range(64))
+    >>> many.qualitative, len({many.hex(k) for k in range(64)})
+    (False, 64)
+    >>> ParameterColors.of([5], total=64).hex(5) == many.hex(5)
+    True
     """
 
     params: np.ndarray
     """The distinct parameter indices shown, sorted."""
+    total: int
+    """How many weights the palette is chosen for (the layer's, or those shown)."""
 
     @classmethod
-    def of(cls, keys: Iterable[int] | np.ndarray) -> ParameterColors:
-        """The colours of the parameters among ``keys`` (neutral keys are left out)."""
+    def of(cls, keys: Iterable[int] | np.ndarray, total: int | None = None) -> ParameterColors:
+        """The colours of the weights among ``keys`` (neutral keys are left out).
+
+        ``total`` is the layer's number of weights; by default one more than
+        the largest index shown.
+        """
         found = distinct(keys)
-        return cls(found[found >= 0])
+        found = found[found >= 0]
+        count = int(found[-1]) + 1 if len(found) else 0
+        return cls(found, max(count, 0 if total is None else int(total)))
 
     @property
     def qualitative(self) -> bool:
-        """Whether the parameters get palette colours (and a legend entry each)."""
-        return len(self.params) <= MAX_QUALITATIVE
+        """Whether the weights get a colour-blind-safe palette (and a legend entry each)."""
+        return self.total <= MAX_QUALITATIVE
 
     @property
     def palette(self) -> tuple[str, ...]:
-        """The palette in use for this many parameters."""
-        return OKABE_ITO if len(self.params) <= len(OKABE_ITO) else PETROFF_10
-
-    def colormap(self) -> tuple[Colormap, Normalize]:
-        """The colormap and the norm over parameter indices (1-based, as labelled)."""
-        from matplotlib import colormaps
-        from matplotlib.colors import ListedColormap, Normalize
-
-        lo, hi = COLORMAP_RANGE
-        cmap = ListedColormap(colormaps[COLORMAP](np.linspace(lo, hi, 256)))
-        first, last = (int(self.params[0]), int(self.params[-1])) if len(self.params) else (0, 1)
-        return cmap, Normalize(first + 1, max(last + 1, first + 2))
+        """The palette in use for this many weights."""
+        if self.total <= len(OKABE_ITO):
+            return OKABE_ITO
+        return PETROFF_10 if self.qualitative else _glasbey()
 
     def rgba(self, keys: np.ndarray) -> np.ndarray:
         """An ``(n, 4)`` array of colours, one per key (a parameter index or a neutral key)."""
@@ -164,13 +168,8 @@ class ParameterColors:
         out[keys == FIXED] = to_rgba(FIXED_COLOR)
         out[keys == FOLDED] = to_rgba(FOLDED_COLOR)
         real = keys >= 0
-        if self.qualitative:
-            table = to_rgba_array(self.palette)
-            rank = np.searchsorted(self.params, keys[real])
-            out[real] = table[rank % len(table)]
-        else:
-            cmap, norm = self.colormap()
-            out[real] = cmap(norm(keys[real] + 1))
+        table = to_rgba_array(self.palette)
+        out[real] = table[keys[real] % len(table)]
         return out
 
     def hex(self, key: int) -> str:
@@ -190,6 +189,84 @@ def text_color_on(rgba: np.ndarray) -> np.ndarray:
     """
     luminance = np.asarray(rgba)[:, :3] @ np.array([0.2126, 0.7152, 0.0722])
     return np.where(luminance < 0.45, "white", "black")
+
+
+def ink() -> str:
+    """The colour of text and outlines: the user's ``text.color``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context({"text.color": "red"}):
+    ...     ink()
+    'red'
+    """
+    import matplotlib
+
+    return str(matplotlib.rcParams["text.color"])
+
+
+def paper() -> str:
+    """The background of diagrams: the user's ``axes.facecolor`` (``figure.facecolor`` if none).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context({"axes.facecolor": "black"}):
+    ...     paper()
+    'black'
+    """
+    import matplotlib
+
+    face = matplotlib.rcParams["axes.facecolor"]
+    return str(matplotlib.rcParams["figure.facecolor"] if face == "none" else face)
+
+
+def _blend(share: float) -> tuple[float, float, float, float]:
+    """The paper colour with ``share`` of the ink mixed in."""
+    from matplotlib.colors import to_rgba
+
+    front, back = np.array(to_rgba(ink())), np.array(to_rgba(paper()))
+    mixed = share * front + (1 - share) * back
+    return (float(mixed[0]), float(mixed[1]), float(mixed[2]), 1.0)
+
+
+def muted_ink() -> tuple[float, float, float, float]:
+    """Ink for secondary text (subtitles, captions): ink softened towards the paper.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context({"text.color": "black", "axes.facecolor": "white"}):
+    ...     [round(v, 2) for v in muted_ink()]
+    [0.35, 0.35, 0.35, 1.0]
+    """
+    return _blend(0.65)
+
+
+def cell_face() -> tuple[float, float, float, float]:
+    """Face of a unit cell that takes no part in what a figure highlights."""
+    return _blend(0.05)
+
+
+def cell_edge() -> tuple[float, float, float, float]:
+    """Edge of a unit cell and thin structural lines."""
+    return _blend(0.35)
+
+
+def font_size(kind: str) -> float:
+    """The size in points of a kind of text, scaled by the user's ``font.size``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context({"font.size": 20}):
+    ...     font_size("title")
+    24.0
+    """
+    import matplotlib
+
+    return FONT_SIZES[kind] * float(matplotlib.rcParams["font.size"]) / 10.0
 
 
 FIGURE_RC: dict[Any, Any] = {
@@ -226,71 +303,13 @@ def figure_style() -> Iterator[None]:
         yield
 
 
-def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """``ax``, or the axes of a new figure of ``size`` inches with constrained layout.
-
-    Examples
-    --------
-    >>> ax = new_axes(None, (4, 3))
-    >>> ax.figure.get_size_inches().tolist()
-    [4.0, 3.0]
-    """
-    if ax is not None:
-        return ax
-    return new_figure(size).add_subplot()
-
-
-def new_figure(size: tuple[float, float]) -> Figure:
-    """A figure of ``size`` inches with constrained layout and a little margin.
-
-    Examples
-    --------
-    >>> new_figure((4, 3)).get_layout_engine() is not None
-    True
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    return Figure(figsize=size, layout=ConstrainedLayoutEngine(w_pad=0.08, h_pad=0.1))
-
-
-def root_figure(ax: Axes) -> Figure:
-    """The top-level figure ``ax`` belongs to (through any subfigures).
-
-    Examples
-    --------
-    >>> ax = new_axes(None, (4, 3))
-    >>> root_figure(ax) is ax.figure
-    True
-    """
-    from matplotlib.figure import Figure
-
-    figure: Any = ax.figure
-    while not isinstance(figure, Figure):
-        figure = figure.figure
-    return figure
-
-
-def axes_size(ax: Axes) -> tuple[float, float]:
-    """Width and height of ``ax`` in points, before any layout engine runs.
-
-    Examples
-    --------
-    >>> ax = new_axes(None, (4, 3))
-    >>> [round(v) for v in axes_size(ax)]
-    [223, 166]
-    """
-    box = ax.get_position()
-    width, height = root_figure(ax).get_size_inches()
-    return 72 * box.width * float(width), 72 * box.height * float(height)
-
-
 def clean_axes(ax: Axes) -> None:
     """Equal aspect, no ticks, no spines: the axes of a diagram.
 
     Examples
     --------
-    >>> ax = new_axes(None, (2, 2))
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
     >>> clean_axes(ax)
     >>> ax.get_xticks().size, ax.spines["top"].get_visible()
     (0, False)
@@ -303,23 +322,25 @@ def clean_axes(ax: Axes) -> None:
 
 
 def set_titles(ax: Axes, title: str, subtitle: str = "") -> None:
-    """A bold title and, under it, a smaller grey subtitle (one or more lines).
+    """A bold title and, under it, a smaller muted subtitle (one or more lines).
 
     Examples
     --------
-    >>> ax = new_axes(None, (3, 2))
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
     >>> set_titles(ax, "Conv2d", "4 parameters")
     >>> ax.get_title(), ax.texts[0].get_text()
     ('Conv2d', '4 parameters')
     """
     lines = subtitle.count("\n") + 1 if subtitle else 0
-    heading = ax.set_title(title, fontsize=FONT_SIZES["title"], fontweight="bold", color=INK,
-                           pad=8 + 1.4 * FONT_SIZES["subtitle"] * lines)
+    size = font_size("subtitle")
+    heading = ax.set_title(title, fontsize=font_size("title"), fontweight="bold", color=ink(),
+                           pad=6 + 1.3 * size * lines)
     if subtitle:  # hangs under the title, wherever the title ends up
         ax.annotate(
             subtitle, xy=(0.5, 0.0), xycoords=heading, xytext=(0, -2),
             textcoords="offset points", ha="center", va="top", linespacing=1.3,
-            fontsize=FONT_SIZES["subtitle"], color=MUTED_INK,
+            fontsize=size, color=muted_ink(),
         )
 
 

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from symconv.plots.style import (
-    CELL_EDGE,
-    CELL_FACE,
     FONT_SIZES,
-    INK,
     ParameterColors,
+    cell_edge,
+    cell_face,
     clean_axes,
+    ink,
     set_titles,
 )
 
@@ -77,9 +77,9 @@ def plot_unrolled_rnn(rnn: RNN, *, ax: Axes | None = None) -> Axes:
         ))
     for node, data in graph.nodes(data=True):
         x, y = where[node]
-        ax.scatter([x], [y], s=520, facecolor=CELL_FACE, edgecolor=CELL_EDGE, zorder=3)
+        ax.scatter([x], [y], s=520, facecolor=cell_face(), edgecolor=cell_edge(), zorder=3)
         ax.text(x, y, f"${data['label']}$", ha="center", va="center",
-                fontsize=FONT_SIZES["label"], color=INK, zorder=4)
+                fontsize=FONT_SIZES["label"], color=ink(), zorder=4)
     xs = [p[0] for p in where.values()]
     ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
     ax.set_ylim(-0.7, 2.9)
