@@ -1,44 +1,52 @@
 """symconv: the exact symbolic weight matrix behind a neural-network layer."""
 
-from symconv.conv import Conv1d, Conv2d, Conv3d
-from symconv.dense import Dense
-from symconv.errors import (
-    ExportError,
-    LayerConfigError,
-    NotLinearError,
-    ShapeMismatchError,
-    SizeLimitError,
-    SpecError,
-    SymconvError,
-    UnitIndexError,
-    UnsupportedModuleError,
-)
-from symconv.exporting import export
-from symconv.from_torch import from_torch
-from symconv.graph import layer_graph
-from symconv.graphfile import read_graph
-from symconv.layer import Layer
-from symconv.local import LocallyConnected1d, LocallyConnected2d
-from symconv.models import alexnet, lenet5, vgg16
-from symconv.network import Sequential
-from symconv.plots import (
-    animate_convolution,
-    plot_connectivity,
-    plot_dense_vs_conv,
-    plot_parameter_growth,
-    plot_receptive_field,
-    plot_sparsity,
-)
-from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
-from symconv.pooling import AvgPool1d, AvgPool2d, Subsample2d
-from symconv.receptive import ReceptiveField, trace_receptive_field
-from symconv.spec import parse_spec
-from symconv.structural import Flatten, Identity, MaxPool1d, MaxPool2d, ReLU, Sigmoid, Tanh
-from symconv.summary import Summary
-from symconv.symbolic import MAX_SYMBOLIC_ENTRIES
-from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from typing import TYPE_CHECKING
+
+from symconv._namespace import lazy_namespace
 
 __version__ = "0.1.0"
+
+# Every public name, as type checkers and the docs see it. At run time each one is
+# imported on first use (see symconv/_namespace.py): add a name with one line here
+# and its entry in __all__.
+if TYPE_CHECKING:
+    from symconv.conv import Conv1d, Conv2d, Conv3d
+    from symconv.dense import Dense
+    from symconv.errors import (
+        ExportError,
+        LayerConfigError,
+        NotLinearError,
+        ShapeMismatchError,
+        SizeLimitError,
+        SpecError,
+        SymconvError,
+        UnitIndexError,
+        UnsupportedModuleError,
+    )
+    from symconv.exporting import export
+    from symconv.from_torch import from_torch
+    from symconv.graph import layer_graph
+    from symconv.graphfile import read_graph
+    from symconv.layer import Layer
+    from symconv.local import LocallyConnected1d, LocallyConnected2d
+    from symconv.models import alexnet, lenet5, vgg16
+    from symconv.network import Sequential
+    from symconv.plots import (
+        animate_convolution,
+        plot_connectivity,
+        plot_dense_vs_conv,
+        plot_parameter_growth,
+        plot_receptive_field,
+        plot_sparsity,
+    )
+    from symconv.plots.network import plot_network_receptive_field, plot_receptive_field_growth
+    from symconv.pooling import AvgPool1d, AvgPool2d, Subsample2d
+    from symconv.receptive import ReceptiveField, trace_receptive_field
+    from symconv.spec import parse_spec
+    from symconv.structural import Flatten, Identity, MaxPool1d, MaxPool2d, ReLU, Sigmoid, Tanh
+    from symconv.summary import Summary
+    from symconv.symbolic import MAX_SYMBOLIC_ENTRIES
+    from symconv.transposed import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 __all__ = [
     "MAX_SYMBOLIC_ENTRIES",
@@ -93,3 +101,5 @@ __all__ = [
     "trace_receptive_field",
     "vgg16",
 ]
+
+lazy_namespace(__name__)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import (
     PADDING_MODES,

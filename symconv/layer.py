@@ -7,15 +7,13 @@ import math
 import numbers
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import scipy.sparse
 import sympy
 
-from symconv import display
 from symconv.connectivity import Connectivity, Structure
-from symconv.display import counted
+from symconv.describe import counted
 from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
 from symconv.symbolic import (
     check_symbolic_size,
@@ -24,6 +22,9 @@ from symconv.symbolic import (
     sparse_matrix_from_rows,
 )
 from symconv.symbols import IndexedSymbols, input_symbols
+
+if TYPE_CHECKING:
+    import scipy.sparse
 
 __all__ = ["Layer"]
 
@@ -256,6 +257,8 @@ class Layer:
         >>> layer.numeric_matrix([[[1.0, -1.0]]], bias=[5.0]) @ np.array([1, 2, 4, 8, 1])
         array([4., 3., 1.])
         """
+        import scipy.sparse
+
         flat = self._numeric_weight(weight)
         conn = self.connectivity
         values = np.concatenate([flat, [1.0]])[conn.param]
@@ -418,10 +421,14 @@ class Layer:
         )
 
     def __str__(self) -> str:
-        return f"{self!r}\n{display.matrix_text(self)}"
+        from symconv.display import matrix_text
+
+        return f"{self!r}\n{matrix_text(self)}"
 
     def _repr_latex_(self) -> str:
-        return f"$$M = {display.matrix_latex(self)}$$"
+        from symconv.display import matrix_latex
+
+        return f"$$M = {matrix_latex(self)}$$"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self) if cycle else str(self))

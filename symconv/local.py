@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting
 from symconv.conv import ConvGeometry, conv_axes
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.geometry import as_flag, check_window, resolve_padding
 from symconv.layer import Layer
 

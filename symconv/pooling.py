@@ -17,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.geometry import as_flag, as_tuple, check_in_shape, pool_output_length
 from symconv.layer import Layer
 

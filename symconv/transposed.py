@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from symconv.connectivity import AxisMap, BiasSharing, ChannelPairs, Structure, Weighting
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, as_tuple, check_window, transposed_output_length
 from symconv.layer import Layer
