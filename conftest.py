@@ -46,7 +46,7 @@ _MISSING = re.compile(r"could not import '([\w.]+)'|No module named '([\w.]+)'")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One line: how many tests skipped for want of which optional package."""
+    """One line: how many skips (tests, or whole modules) for want of which optional package."""
     missing: Counter[str] = Counter()
     for report in terminalreporter.stats.get("skipped", []):
         reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
@@ -55,8 +55,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             missing[(found[1] or found[2]).split(".")[0]] += 1
     if not missing:
         return
-    counts = ", ".join(f"{n} need {name}" for name, n in sorted(missing.items()))
-    line = f"skipped for want of optional test packages: {counts}"
+    counts = ", ".join(f"{name} ({n})" for name, n in sorted(missing.items()))
+    line = f"skips for want of optional test packages: {counts}"
     if "torch" in missing:
         line += f" (full PyTorch comparison: {TORCH_CPU_INSTALL})"
     terminalreporter.write_line(line, yellow=True)

@@ -1,15 +1,15 @@
 """symconv: the exact symbolic weight matrix behind a neural-network layer."""
 
-from typing import TYPE_CHECKING
+import typing
 
-from symconv._namespace import lazy_namespace
+from symconv import _namespace
 
 __version__ = "0.1.0"
 
 # Every public name, as type checkers and the docs see it. At run time each one is
 # imported on first use (see symconv/_namespace.py): add a name with one line here
 # and its entry in __all__.
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from symconv.conv import Conv1d, Conv2d, Conv3d
     from symconv.dense import Dense
     from symconv.errors import (
@@ -102,4 +102,4 @@ __all__ = [
     "vgg16",
 ]
 
-lazy_namespace(__name__)
+_namespace.lazy_namespace(__name__)

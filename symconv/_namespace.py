@@ -1,6 +1,6 @@
 """The package namespace: every public name is imported on first use (PEP 562).
 
-``symconv/__init__.py`` imports its public names under ``if TYPE_CHECKING:``, where type
+``symconv/__init__.py`` imports its public names under ``if typing.TYPE_CHECKING:``, where type
 checkers and the documentation read them. At run time those lines do not run:
 :func:`lazy_namespace` reads them from the package's source instead and imports a
 name's module only when the name is first looked up. Adding a public name therefore
@@ -20,7 +20,7 @@ __all__ = ["LazyNamespace", "lazy_namespace", "type_checking_imports"]
 
 
 def type_checking_imports(source: str) -> dict[str, str]:
-    r"""Each name imported under a top-level ``if TYPE_CHECKING:``, mapped to its module.
+    r"""Each name imported under a top-level ``if [typing.]TYPE_CHECKING:``, mapped to its module.
 
     Examples
     --------
@@ -31,7 +31,8 @@ def type_checking_imports(source: str) -> dict[str, str]:
 
     names = {}
     for node in ast.parse(source).body:
-        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+        condition = ast.unparse(node.test) if isinstance(node, ast.If) else ""
+        if condition in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
             for statement in node.body:
                 if isinstance(statement, ast.ImportFrom) and statement.module:
                     for alias in statement.names:
