@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 import sympy
 from hypothesis import example, given
-from optional import torch
 from strategies import fewer_examples, pool_kwargs, rng_from, seeds, subsample_kwargs
 
 import symconv as sc
 
+torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 
