@@ -31,8 +31,9 @@ def type_checking_imports(source: str) -> dict[str, str]:
 
     names = {}
     for node in ast.parse(source).body:
-        condition = ast.unparse(node.test) if isinstance(node, ast.If) else ""
-        if condition in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in (
+            "TYPE_CHECKING", "typing.TYPE_CHECKING"
+        ):
             for statement in node.body:
                 if isinstance(statement, ast.ImportFrom) and statement.module:
                     for alias in statement.names:
@@ -61,7 +62,7 @@ class LazyNamespace(types.ModuleType):
         # Importing a submodule binds it as an attribute of its package; where a
         # submodule shares its name with a public function (``symconv.from_torch``),
         # the function keeps the name, as an eager ``from ... import`` would leave it.
-        if isinstance(value, types.ModuleType) and name in self._lazy_names:
+        if isinstance(value, types.ModuleType) and name in getattr(self, "__all__", ()):
             return
         super().__setattr__(name, value)
 

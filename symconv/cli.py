@@ -22,15 +22,17 @@ run time (a file that cannot be read or written) do the same with status 1.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from symconv.errors import SymconvError, UnitIndexError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from symconv.layer import Layer
 
 __all__ = [
@@ -211,6 +213,8 @@ def _write_demo(folder: str | Path) -> list[Path]:
 
     The folder is created if needed; returns the paths written, in order.
     """
+    from pathlib import Path
+
     from symconv.exporting import export
     from symconv.spec import parse_spec
 
@@ -317,7 +321,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="the file to write, its extension the format; - for standard "
                           "output (with --format)")
     draw_cmd.add_argument("--format", choices=[e[1:] for e in OUTPUT_EXTENSIONS["draw"]],
-                          help="the file type, when -o does not end in one")
+                          help="the file type for -o - (standard output)")
     draw_cmd.add_argument("--unit", type=_positive, default=1, metavar="N",
                           help="output unit of the receptive field, counted from 1")
 
@@ -330,7 +334,7 @@ def _parser() -> argparse.ArgumentParser:
                             help="the file to write, its extension the format; - for standard "
                             "output (with --format)")
     export_cmd.add_argument("--format", choices=[e[1:] for e in OUTPUT_EXTENSIONS["export"]],
-                            help="the file type, when -o does not end in one")
+                            help="the file type for -o - (standard output)")
     export_cmd.add_argument("--bias", action="store_true", help="graphs: add the bias nodes")
     export_cmd.add_argument("--tikz", action="store_true", help=".tex: a TikZ diagram")
 
@@ -400,7 +404,7 @@ def _network(args: argparse.Namespace) -> list[Layer]:
 
 def _file_type(args: argparse.Namespace) -> str:
     """The extension to write for ``draw`` or ``export``: from ``-o``, or ``--format``."""
-    suffix = Path(args.output).suffix if args.output != "-" else ""
+    suffix = os.path.splitext(args.output)[1] if args.output != "-" else ""
     if args.format is None:
         if args.output == "-":
             raise UsageError("-o - (standard output) needs --format")
@@ -413,6 +417,7 @@ def _file_type(args: argparse.Namespace) -> str:
 def _write_file(args: argparse.Namespace, layer: Layer) -> str | bytes:
     """Run ``draw`` or ``export``: bytes of the file for ``-o -``, else the note to print."""
     import tempfile
+    from pathlib import Path
 
     from symconv.exporting import export
 
@@ -452,15 +457,19 @@ def _emit(output: str | bytes, target: str) -> None:
     if target != "-":
         from symconv.exporting import atomic_path
 
+        if os.path.isdir(target) or not os.path.basename(target):
+            raise IsADirectoryError(errno.EISDIR, "a folder, not a file", target)
         with atomic_path(target) as tmp:
             tmp.write_bytes(data + b"\n")
         return
     try:
         if isinstance(output, str):
             print(output, flush=True)
-        else:
+        elif hasattr(sys.stdout, "buffer"):
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+        else:  # a text stream in place of standard output (a text format, in-process)
+            print(data.decode(), end="", flush=True)
     except BrokenPipeError:  # e.g. `symconv matrix ... | head`: the reader has gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
