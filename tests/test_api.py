@@ -171,3 +171,22 @@ def test_every_name_is_in_the_reference(name: str) -> None:
 
 def test_version_is_a_release_number() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+([ab]|rc)?\d*", symconv.__version__)
+
+
+CORE_MODULES = ["layer", "conv", "dense", "local", "pooling", "structural", "transposed",
+                "network", "receptive", "summary", "models", "spec", "from_torch"]
+VIEW_MODULES = ["display", "graph", "graphfile", "notebook", "exporting", "tikz", "plots"]
+
+
+def test_the_core_does_not_import_its_views() -> None:
+    # views depend on the layers, never the reverse: a layer reaches its views (matrix
+    # display, graph, notebook bundle) through functions it imports when called
+    script = (
+        "import sys\n"
+        f"for name in {CORE_MODULES!r}:\n"
+        "    __import__('symconv.' + name)\n"
+        f"print(sorted(v for v in {VIEW_MODULES!r} if 'symconv.' + v in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.strip() == "[]"
