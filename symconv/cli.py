@@ -288,7 +288,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"symconv {__version__}",
                         help="print the version and exit")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help="one of these; 'symconv COMMAND --help' says more")
 
     def command(name: str, text: str, *examples: str) -> argparse.ArgumentParser:
         return commands.add_parser(
