@@ -46,33 +46,42 @@ TARGETS = {
 }
 
 
-def wall_time(command: list[str]) -> float:
-    """Seconds from start to exit of one fresh process (its output discarded)."""
+def run_once(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one fresh process, its output discarded."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=ENVIRONMENT)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=ENVIRONMENT)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 
 def main(rounds: int = 9) -> None:
     for command in COMMANDS.values():  # warm the file cache; not counted
-        wall_time(command)
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+        run_once(command)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in COMMANDS}
     for _ in range(rounds):
         for name, command in COMMANDS.items():
-            times[name].append(wall_time(command))
+            times[name].append(run_once(command))
     width = max(map(len, COMMANDS))
     print(f"start-up: {rounds} rounds of fresh processes, symconv is {' '.join(SYMCONV)}")
-    print(f"{'command':<{width}}  median  (fastest-slowest)  over reference  target  met")
+    print("wall: median (fastest-slowest); over reference: median per-round difference, "
+          "wall and CPU (user + system; steadier on a busy machine)")
+    print(f"{'command':<{width}}  wall                    over reference (CPU)  target  met")
     for name, values in times.items():
-        line = (f"{name:<{width}}  {statistics.median(values):5.3f}s  "
-                f"({min(values):.3f}-{max(values):.3f})")
+        walls = [wall for wall, _ in values]
+        line = (f"{name:<{width}}  {statistics.median(walls):5.3f}s "
+                f"({min(walls):.3f}-{max(walls):.3f})")
         if name in TARGETS:
             reference, target = TARGETS[name]
-            extra = statistics.median(t - r for t, r in zip(values, times[reference],
-                                                            strict=True))
+            pairs = list(zip(values, times[reference], strict=True))
+            extra = statistics.median(t[0] - r[0] for t, r in pairs)
+            extra_cpu = statistics.median(t[1] - r[1] for t, r in pairs)
             met = "yes" if extra <= target else "NO"
-            line += f"      {extra:+6.3f}s     {target:.2f}s  {met}"
+            line += f"  {extra:+6.3f}s ({extra_cpu:+6.3f}s)     {target:.2f}s   {met}"
         print(line)
 
 
