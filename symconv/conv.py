@@ -27,7 +27,7 @@ from symconv.connectivity import (
     Weighting,
     shared_while_used,
 )
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import (
     PADDING_MODES,

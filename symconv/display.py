@@ -22,9 +22,9 @@ __all__ = [
     "MAX_DISPLAY",
     "MAX_ROWS",
     "check_display_limit",
-    "counted",
-    "describe_window",
+    "matrix_html",
     "matrix_latex",
+    "matrix_markdown",
     "matrix_text",
     "visible_window",
 ]
@@ -152,45 +152,55 @@ def _cell_latex(entries: dict[int, dict[int, Any]], r: int | None, c: int | None
     return sympy.latex(entries.get(r, {}).get(c, sympy.S.Zero))
 
 
-def counted(count: int, noun: str) -> str:
-    """``count`` with thousands separators and ``noun``, plural unless the count is 1.
+def _labelled_grid(layer: Layer, max_rows: int, max_cols: int) -> list[list[str]]:
+    """Header row (``x_j``) and one row per shown output (``h_i``), cuts as in the text."""
+    rows, cols, entries = visible_window(layer, max_rows, max_cols)
+    header = ["", *("⋯" if c is None else f"x_{c + 1}" for c in cols)]
+    return [header, *(
+        ["⋮" if r is None else f"h_{r + 1}", *(_cell_text(entries, r, c) for c in cols)]
+        for r in rows
+    )]
+
+
+def matrix_markdown(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
+    """The matrix as a Markdown table: outputs ``h_i`` down, inputs ``x_j`` across.
 
     Examples
     --------
-    >>> counted(1, "parameter"), counted(138357544, "parameter")
-    ('1 parameter', '138,357,544 parameters')
+    >>> import symconv as sc
+    >>> print(matrix_markdown(sc.Conv1d((1, 3), 1, 2)))
+    |     | x_1 | x_2 | x_3 |
+    | :-- | :-: | :-: | :-: |
+    | h_1 | w_1 | w_2 |  0  |
+    | h_2 |  0  | w_1 | w_2 |
     """
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+    grid = _labelled_grid(layer, max_rows, max_cols)
+    widths = [max(3, *(len(line[j]) for line in grid)) for j in range(len(grid[0]))]
+    rule = [":" + "-" * (widths[0] - 1), *(":" + "-" * (w - 2) + ":" for w in widths[1:])]
+    lines = [[line[0].ljust(widths[0]), *(cell.center(w) for cell, w in
+                                          zip(line[1:], widths[1:], strict=True))]
+             for line in grid]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in [lines[0], rule, *lines[1:]])
 
 
-def _axes_text(values: tuple[int, ...]) -> str:
-    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
-
-
-def describe_window(
-    kernel: tuple[int, ...],
-    stride: tuple[int, ...],
-    dilation: tuple[int, ...],
-    padding: object,
-    padding_pairs: tuple[tuple[int, int], ...],
-) -> list[str]:
-    """Short words for a sliding window's non-default hyperparameters, for reprs.
+def matrix_html(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
+    """The matrix as an HTML table: outputs ``h_i`` down, inputs ``x_j`` across.
 
     Examples
     --------
-    >>> describe_window((2, 2), (2, 2), (1, 1), 0, ((0, 0), (0, 0)))
-    ['kernel 2x2', 'stride 2']
-    >>> describe_window((4,), (1,), (2,), "same", ((3, 3),))
-    ['kernel 4', 'dilation 2', "padding 'same'"]
+    >>> import symconv as sc
+    >>> print(matrix_html(sc.Conv1d((1, 3), 1, 2)))
+    <table class="symconv-matrix">
+    <tr><th></th><th>x_1</th><th>x_2</th><th>x_3</th></tr>
+    <tr><th>h_1</th><td>w_1</td><td>w_2</td><td>0</td></tr>
+    <tr><th>h_2</th><td>0</td><td>w_1</td><td>w_2</td></tr>
+    </table>
     """
-    parts = ["kernel " + "x".join(map(str, kernel))]
-    if any(s != 1 for s in stride):
-        parts.append(f"stride {_axes_text(stride)}")
-    if any(d != 1 for d in dilation):
-        parts.append(f"dilation {_axes_text(dilation)}")
-    if isinstance(padding, str):
-        if padding != "valid":
-            parts.append(f"padding {padding!r}")
-    elif any(p != (0, 0) for p in padding_pairs):
-        parts.append(f"padding {_axes_text(tuple(p[0] for p in padding_pairs))}")
-    return parts
+    import html
+
+    grid = _labelled_grid(layer, max_rows, max_cols)
+    header = "".join(f"<th>{html.escape(cell)}</th>" for cell in grid[0])
+    rows = [f"<th>{html.escape(line[0])}</th>"
+            + "".join(f"<td>{html.escape(cell)}</td>" for cell in line[1:]) for line in grid[1:]]
+    return "\n".join(['<table class="symconv-matrix">', f"<tr>{header}</tr>",
+                      *(f"<tr>{row}</tr>" for row in rows), "</table>"])

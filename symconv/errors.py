@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ExportError",
+    "FileWriteError",
     "LayerConfigError",
     "NotLinearError",
     "ShapeMismatchError",
@@ -99,6 +100,22 @@ class ExportError(SymconvError):
     Traceback (most recent call last):
     ...
     symconv.errors.ExportError: cannot export to 'conv.xyz': unknown extension '.xyz'; ...
+    """
+
+
+class FileWriteError(ExportError):
+    """The file cannot be written (a failure at run time, not a mistake in the request).
+
+    Its folder is missing, a folder is in its place, or the system refuses it. The
+    command line exits with status 1 for it, and with 2 for mistakes in the request.
+
+    Examples
+    --------
+    >>> import symconv as sc
+    >>> sc.export(sc.Conv1d((1, 4), 1, 2), "no-such-folder/conv.svg")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.FileWriteError: cannot export to 'no-such-folder/conv.svg': directory ...
     """
 
 

@@ -40,7 +40,7 @@ from typing import Any
 import networkx as nx
 
 from symconv import display
-from symconv.errors import ExportError
+from symconv.errors import ExportError, FileWriteError
 from symconv.graphwriters import GRAPH_WRITERS
 from symconv.layer import Layer
 
@@ -141,9 +141,9 @@ def _new_temporary(target: Path) -> Path:
             raise _naming(err, target) from None
 
 
-def _naming(err: OSError, target: Path) -> ExportError:
-    """An :class:`~symconv.ExportError` naming the file asked for, not the temporary one."""
-    return ExportError(f"cannot write {str(target)!r}: {err.strerror or err}")
+def _naming(err: OSError, target: Path) -> FileWriteError:
+    """A :class:`~symconv.FileWriteError` naming the file asked for, not the temporary one."""
+    return FileWriteError(f"cannot write {str(target)!r}: {err.strerror or err}")
 
 
 def save_figure(figure: Any, target: Any, fmt: str, *, dpi: float | None = None) -> None:
@@ -199,11 +199,11 @@ def checked_target(path: str | os.PathLike[str], extensions: tuple[str, ...]) ->
             f"supported: {', '.join(extensions)}"
         )
     if not target.parent.is_dir():
-        raise ExportError(
+        raise FileWriteError(
             f"cannot export to {str(target)!r}: directory {str(target.parent)!r} does not exist"
         )
     if target.is_dir():
-        raise ExportError(f"cannot export to {str(target)!r}: it is a directory")
+        raise FileWriteError(f"cannot export to {str(target)!r}: it is a directory")
     return target
 
 

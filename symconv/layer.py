@@ -8,15 +8,13 @@ import math
 import numbers
 from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import scipy.sparse
 import sympy
 
-from symconv import display
 from symconv.connectivity import Connectivity, Structure
-from symconv.display import counted
+from symconv.describe import counted
 from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
 from symconv.inputs import ForwardInput, forward_input, numeric_array
 from symconv.names import check_names
@@ -29,6 +27,9 @@ from symconv.symbolic import (
     sparse_matrix_from_rows,
 )
 from symconv.symbols import IndexedSymbols, input_symbols
+
+if TYPE_CHECKING:
+    import scipy.sparse
 
 __all__ = ["CalledLikeAModule", "Layer"]
 
@@ -359,6 +360,8 @@ class Layer(CalledLikeAModule):
         array([4., 3., 1.])
         """
         check_numeric_size(self.structure.num_connections, self.short_repr(), max_entries)
+        import scipy.sparse
+
         flat = self._numeric_weight(weight)
         conn = self.connectivity
         values = np.concatenate([flat, [1.0]])[conn.param]
@@ -576,10 +579,14 @@ class Layer(CalledLikeAModule):
         )
 
     def __str__(self) -> str:
-        return f"{self!r}\n{display.matrix_text(self)}"
+        from symconv.display import matrix_text
+
+        return f"{self!r}\n{matrix_text(self)}"
 
     def _repr_latex_(self) -> str:
-        return f"$$M = {display.matrix_latex(self)}$$"
+        from symconv.display import matrix_latex
+
+        return f"$$M = {matrix_latex(self)}$$"
 
     def _latex(self, printer: Any) -> str:
         """``sympy.latex(layer)``: the summary above the (truncated) matrix."""

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from symconv.connectivity import BiasSharing, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.conv import ConvGeometry, conv_axes
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.geometry import as_flag, check_window, resolve_padding
 from symconv.layer import Layer
 from symconv.options import check_torch_options

@@ -22,7 +22,7 @@ from symconv.network import Sequential
 from symconv.pooling import Subsample2d
 from symconv.structural import Flatten, MaxPool2d, ReLU, Tanh
 
-__all__ = ["LENET5_C3_TABLE", "VGG16_CONFIG", "alexnet", "lenet5", "vgg16"]
+__all__ = ["LENET5_C3_TABLE", "MODELS", "VGG16_CONFIG", "alexnet", "lenet5", "vgg16"]
 
 _C3_INPUTS = (
     (0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (4, 5, 0), (5, 0, 1),
@@ -122,3 +122,7 @@ def vgg16() -> Sequential:
         steps += [(MaxPool2d, 2)] if item == "M" else [(Conv2d, item, 3, {"padding": 1}), ReLU]
     steps += [Flatten, (Dense, 4096), ReLU, (Dense, 4096), ReLU, (Dense, 1000)]
     return Sequential.build((3, 224, 224), *steps)
+
+
+MODELS = {"alexnet": alexnet, "lenet5": lenet5, "vgg16": vgg16}
+"""The classic networks by name (``symconv summary lenet5``)."""

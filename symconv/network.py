@@ -24,7 +24,7 @@ import scipy.sparse
 import sympy
 
 from symconv.dense import Dense
-from symconv.display import counted
+from symconv.describe import counted
 from symconv.errors import (
     LayerConfigError,
     NotLinearError,

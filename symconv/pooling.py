@@ -24,7 +24,7 @@ from symconv.connectivity import (
     Weighting,
     shared_while_used,
 )
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.geometry import as_flag, as_tuple, check_in_shape, pool_output_length
 from symconv.layer import Layer
 from symconv.options import check_torch_options

@@ -12,14 +12,15 @@ command line can build a layer and do nothing more.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from symconv.errors import SpecError
+from symconv.errors import ShapeMismatchError, SpecError, SymconvError
 
 if TYPE_CHECKING:
     from symconv.layer import Layer
 
-__all__ = ["MAX_SPEC_LENGTH", "layer_classes", "parse_spec"]
+__all__ = ["MAX_SPEC_LENGTH", "layer_classes", "parse_chain", "parse_spec"]
 
 MAX_SPEC_LENGTH = 10_000
 """The longest SPEC accepted, in characters."""
@@ -36,13 +37,24 @@ def layer_classes() -> dict[str, type[Layer]]:
     ['AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AvgPool1d', 'AvgPool2d']
     """
     import symconv
+
+    return {
+        name: cls for name in sorted(symconv.__all__)
+        if name[:1].isupper() and (cls := _layer_class(name)) is not None
+    }
+
+
+def _layer_class(name: str) -> type[Layer] | None:
+    """The public layer class called ``name``, importing only its own module."""
+    import symconv
     from symconv.layer import Layer
 
-    found = {name: getattr(symconv, name) for name in symconv.__all__}
-    return {
-        name: obj for name, obj in sorted(found.items())
-        if isinstance(obj, type) and issubclass(obj, Layer) and obj is not Layer
-    }
+    if name not in symconv.__all__:
+        return None
+    obj = getattr(symconv, name)
+    if isinstance(obj, type) and issubclass(obj, Layer) and obj is not Layer:
+        return obj
+    return None
 
 
 def _quoted(spec: str) -> str:
@@ -100,6 +112,56 @@ def parse_spec(spec: str) -> Layer:
     ...
     symconv.errors.SpecError: SPEC "Conv2d((1, 4, 4), 1, 2, stride=open('x'))": argument ...
     """
+    cls, args, kwargs = _parse_call(spec)
+    return _construct(spec, cls, args, kwargs)
+
+
+def parse_chain(specs: Sequence[str], in_shape: tuple[int, ...] | None = None) -> list[Layer]:
+    """The layers of a chain of SPECs, each reading what the one before it gives.
+
+    Only the first SPEC states its input shape, unless ``in_shape`` gives it. The
+    others leave it out (it is the previous layer's output shape) or state it as a
+    tuple, which must then match. A bare class name (``ReLU``) is a call without
+    arguments.
+
+    Raises
+    ------
+    SpecError
+        If a SPEC is not a layer call, or its arguments do not fit the class.
+    ShapeMismatchError
+        If a stated input shape is not the shape the chain gives there.
+
+    Examples
+    --------
+    >>> chain = parse_chain(["Conv2d(6, 5, padding=2)", "MaxPool2d(2)", "Flatten", "Dense(10)"],
+    ...                     (1, 28, 28))
+    >>> [layer.out_shape for layer in chain]
+    [(6, 28, 28), (6, 14, 14), (1176,), (10,)]
+    >>> parse_chain(["Dense(16, 4)", "Dense((5,), 2)"])
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ShapeMismatchError: SPEC 'Dense((5,), 2)' reads (5,), but ... gives (4,)
+    """
+    layers: list[Layer] = []
+    shape = in_shape
+    for spec in specs:
+        cls, args, kwargs = _parse_call(spec)
+        if shape is not None:
+            if args and isinstance(args[0], tuple | list):
+                stated = tuple(args.pop(0))
+                if stated != shape:
+                    given = "the layer before it" if layers else "the input shape"
+                    raise ShapeMismatchError(
+                        f"SPEC {spec!r} reads {stated}, but {given} gives {shape}"
+                    )
+            args.insert(0, shape)
+        layers.append(_construct(spec, cls, args, kwargs, inferred=shape is not None))
+        shape = layers[-1].out_shape
+    return layers
+
+
+def _parse_call(spec: str) -> tuple[type[Layer], list[Any], dict[str, Any]]:
+    """The layer class a SPEC calls, with its arguments (checked to be literals)."""
     if not isinstance(spec, str):
         raise SpecError(f"SPEC must be a string such as {_EXAMPLE}; got {spec!r}")
     if len(spec) > MAX_SPEC_LENGTH:
@@ -110,14 +172,16 @@ def parse_spec(spec: str) -> Layer:
         call = ast.parse(spec.strip(), mode="eval").body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         raise SpecError(f"SPEC {_quoted(spec)} is not a call such as {_EXAMPLE}") from None
+    if isinstance(call, ast.Name):  # a bare class name, e.g. ReLU in a chain
+        call = ast.Call(func=call, args=[], keywords=[])
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
         raise SpecError(f"SPEC {_quoted(spec)} is not a call of a layer such as {_EXAMPLE}")
-    classes = layer_classes()
     name = call.func.id
-    if name not in classes:
+    cls = _layer_class(name)
+    if cls is None:
         raise SpecError(
             f"SPEC {_quoted(spec)}: {name} is not a symconv layer; "
-            f"expected one of {', '.join(classes)}"
+            f"expected one of {', '.join(layer_classes())}"
         )
     args = [_literal(node, spec) for node in call.args]
     kwargs = {}
@@ -128,7 +192,16 @@ def parse_spec(spec: str) -> Layer:
         if keyword.arg in kwargs:
             raise SpecError(f"SPEC {_quoted(spec)}: keyword {keyword.arg} is given twice")
         kwargs[keyword.arg] = _literal(keyword.value, spec)
+    return cls, args, kwargs
+
+
+def _construct(
+    spec: str, cls: type[Layer], args: list[Any], kwargs: dict[str, Any], *, inferred: bool = False
+) -> Layer:
     try:
-        return classes[name](*args, **kwargs)
-    except TypeError as err:
-        raise SpecError(f"SPEC {_quoted(spec)}: {err}") from None
+        return cls(*args, **kwargs)
+    except (TypeError, SymconvError) as err:
+        if isinstance(err, SymconvError) and not inferred:
+            raise
+        hint = " (the layer before it gives its input shape: leave it out)" if inferred else ""
+        raise SpecError(f"SPEC {_quoted(spec)}: {err}{hint}") from None

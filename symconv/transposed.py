@@ -17,7 +17,7 @@ from symconv.connectivity import (
     Weighting,
     shared_while_used,
 )
-from symconv.display import describe_window
+from symconv.describe import describe_window
 from symconv.errors import LayerConfigError
 from symconv.geometry import as_flag, as_tuple, check_window, transposed_output_length
 from symconv.layer import Layer

@@ -6,20 +6,25 @@ import importlib
 import inspect
 import pkgutil
 import re
+import subprocess
+import sys
 import types
 from pathlib import Path
 
 import pytest
 
 import symconv
+from symconv._namespace import type_checking_imports
 
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
 
 # Modules that only hold building blocks for other modules: nothing in them is meant
 # to be called by users, so their ``__all__`` is internal as a whole.
 INTERNAL_MODULES = {
+    "symconv._namespace",
     "symconv.cli",
     "symconv.connectivity",
+    "symconv.describe",
     "symconv.display",
     "symconv.geometry",
     "symconv.inputs",
@@ -76,7 +81,7 @@ INTERNAL: dict[str, set[str]] = {
     },
     "symconv.receptive": {"AxisField", "analytic_fields", "dependency_sets"},
     "symconv.residual": {"dependency_pattern"},
-    "symconv.spec": {"layer_classes"},
+    "symconv.spec": {"layer_classes", "parse_chain"},
     "symconv.srepr": {"expression_from_srepr"},
     "symconv.summary": {"SummaryRow"},
     "symconv.tiled": {"tiled_structure"},
@@ -103,13 +108,40 @@ def test_sort_key_follows_the_isort_style() -> None:
 
 
 def test_all_lists_exactly_the_public_names_of_the_package() -> None:
-    public = {
-        name for name, value in vars(symconv).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
-    }
-    assert public | {"__version__"} == set(symconv.__all__)
+    source = Path(symconv.__file__).read_text(encoding="utf-8")
+    lazy = type_checking_imports(source)  # what type checkers and the docs see
+    assert set(lazy) | {"__version__"} == set(symconv.__all__)
+    public = {name for name in dir(symconv) if not name.startswith("_")
+              and not isinstance(getattr(symconv, name), types.ModuleType)}
+    assert public == set(lazy)
     for name in symconv.__all__:
-        assert hasattr(symconv, name), name
+        value = getattr(symconv, name)
+        assert not isinstance(value, types.ModuleType), name
+        assert name in vars(symconv), name  # looked up once, then a plain attribute
+
+
+def test_a_submodule_does_not_shadow_the_function_of_its_name() -> None:
+    script = (
+        "import symconv.from_torch, symconv\n"
+        "assert callable(symconv.from_torch), symconv.from_torch\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def test_import_loads_no_heavy_dependency() -> None:
+    # `import symconv` and building a layer stay instant: plots, graphs and
+    # scipy.sparse load only when a view that needs them is used.
+    script = (
+        "import sys, symconv\n"
+        "loaded = set(sys.modules)\n"
+        "symconv.Conv2d((1, 4, 4), 1, 2, stride=2).matrix()\n"
+        "after_layer = set(sys.modules)\n"
+        "heavy = {'networkx', 'scipy.sparse', 'matplotlib', 'sympy', 'numpy'}\n"
+        "print(sorted(heavy & loaded), sorted(heavy & after_layer))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    assert out.strip() == "[] ['numpy', 'sympy']"
 
 
 def exported_callables() -> list[str]:
@@ -164,3 +196,22 @@ def test_every_name_is_in_the_reference(name: str) -> None:
 
 def test_version_is_a_release_number() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+([ab]|rc)?\d*", symconv.__version__)
+
+
+CORE_MODULES = ["layer", "conv", "dense", "local", "pooling", "structural", "transposed",
+                "network", "receptive", "summary", "models", "spec", "from_torch"]
+VIEW_MODULES = ["display", "graph", "graphfile", "notebook", "exporting", "tikz", "plots"]
+
+
+def test_the_core_does_not_import_its_views() -> None:
+    # views depend on the layers, never the reverse: a layer reaches its views (matrix
+    # display, graph, notebook bundle) through functions it imports when called
+    script = (
+        "import sys\n"
+        f"for name in {CORE_MODULES!r}:\n"
+        "    __import__('symconv.' + name)\n"
+        f"print(sorted(v for v in {VIEW_MODULES!r} if 'symconv.' + v in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.strip() == "[]"

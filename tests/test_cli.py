@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import argparse
+import io
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,6 +15,7 @@ from PIL import Image
 import symconv as sc
 import symconv.cli as cli
 from symconv.cli import DEMO_FILES, main
+from symconv.display import MAX_ROWS
 
 CANONICAL = "Conv2d((1, 4, 4), 1, 2, stride=2, bias=False)"
 
@@ -68,7 +72,8 @@ def test_matrix_of_the_canonical_example():
 
 
 def test_matrix_latex_cut_to_a_window():
-    result = call("matrix", "Dense(16, 4)", "--latex", "--max-rows", "2", "--max-cols", "4")
+    result = call("matrix", "Dense(16, 4)", "--format", "latex", "--max-rows", "2",
+                  "--max-cols", "4")
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert text.startswith(r"\left[\begin{array}{ccccc}")
@@ -182,17 +187,38 @@ def test_malicious_spec_is_refused(tmp_path, spec):
         (("draw", CANONICAL, "--kind", "receptive-field", "--unit", "5", "-o", "x.svg"),
          "unit 5 is outside the outputs 1..4"),
         (("export", CANONICAL, "-o", "x.docx"), "unknown extension '.docx'"),
-        (("export", CANONICAL, "-o", "missing/x.json"), "does not exist"),
-        (("export", CANONICAL, "-o", "taken.json"), "taken.json"),
         (("matrix", CANONICAL, "--max-rows", "0"), "not a positive integer"),
-        (("summary",), "required"),
+        (("matrix", CANONICAL, "--format", "rtf"), "invalid choice"),
+        (("summary",), "no SPEC on standard input"),
+        (("summary", "--input", "1x-2", "Dense(3)"), "not a shape"),
+        (("summary", "Conv2d((1, 8, 8), 2, 3)", "Dense(36, 2)"), "leave it out"),
+        (("summary", "Conv2d((1, 8, 8), 2, 3)", "MaxPool2d((2, 8, 8), 2)"),
+         "reads (2, 8, 8), but the layer before it gives (2, 6, 6)"),
+        (("summary", "lenet5", "ReLU"), "lenet5 is a whole network"),
+        (("export", CANONICAL, "-o", "-"), "needs --format"),
+        (("export", CANONICAL, "-o", "x.json", "--format", "dot"), "contradicts"),
         ((), "required"),
     ],
 )
 def test_user_errors_are_one_line(tmp_path, monkeypatch, args, fragment):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
     (tmp_path / "taken.json").mkdir()
     assert_user_error(call(*args), fragment)
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.json"]
+
+
+def test_a_file_that_cannot_be_written_is_a_run_time_failure(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken.json").mkdir()
+    for args in (("export", CANONICAL, "-o", "taken.json"),
+                 ("export", CANONICAL, "-o", "missing/taken.json"),
+                 ("matrix", CANONICAL, "-o", "taken.json")):
+        result = call(*args)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("symconv: error: cannot ")
+        assert "taken.json" in result.stderr
+        assert result.stderr.count("\n") == 1
     assert [p.name for p in tmp_path.iterdir()] == ["taken.json"]
 
 
@@ -201,7 +227,7 @@ def test_user_errors_are_one_line(tmp_path, monkeypatch, args, fragment):
     [
         (("matrix", "Conv2d((1, 4, 4), 1, 5)"), "kernel_size=5"),
         (("draw", CANONICAL, "--kind", "histogram", "-o", "x.svg"), "invalid choice"),
-        (("export", CANONICAL, "-o", "taken.json"), "taken.json"),
+        (("summary", "Dense(2, 2)", "Dense((3,), 2)"), "reads (3,)"),
     ],
 )
 def test_user_errors_in_a_real_process(tmp_path, args, fragment):
@@ -235,3 +261,93 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
         errors = process.stderr.read()
     assert process.returncode == 0
     assert "Traceback" not in errors
+
+
+def test_summary_infers_the_shapes_of_a_chain():
+    # LeNet-5 as LeCun et al. (1998) count it: C1 has 156 parameters, S2 12, C3 1,516
+    result = call("summary", "--input", "1x32x32", "Conv2d(6, 5)", "Subsample2d(2)",
+                  "Conv2d(16, 5)", "Subsample2d(2)")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "(1, 32, 32) -> (6, 28, 28)" in lines[1] and " 156 " in lines[1]
+    assert "(6, 28, 28) -> (6, 14, 14)" in lines[2] and " 12 " in lines[2]
+    assert "(6, 14, 14) -> (16, 10, 10)" in lines[3] and " 2,416 " in lines[3]
+    assert "(16, 10, 10) -> (16, 5, 5)" in lines[4]
+    # the first layer may state its shape instead of --input; later ones may state it too
+    same = call("summary", "Conv2d((1, 32, 32), 6, 5)", "Subsample2d((6, 28, 28), 2)",
+                "Conv2d(16, 5)", "Subsample2d(2)")
+    assert same.stdout == result.stdout
+
+
+def test_summary_of_a_classic_network_by_name():
+    result = call("summary", "lenet5")
+    assert result.returncode == 0, result.stderr
+    total = result.stdout.splitlines()[-1].split()
+    assert total[:2] == ["total", "60,850"]  # LeCun et al. (1998): C1-F6 plus a dense output
+    assert call("summary", "lenet5()").stdout == result.stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start", "contains"),
+    [
+        ("markdown", "| # | layer |", "| **total** |"),
+        ("latex", r"\begin{tabular}", r"\bottomrule"),
+        ("html", '<table class="symconv-summary">', "<tfoot>"),
+    ],
+)
+def test_summary_formats(fmt, start, contains):
+    result = call("summary", "Conv1d((1, 8), 2, 3)", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(start) and contains in result.stdout
+
+
+def test_matrix_formats_agree_with_the_matrix():
+    spec = "Conv1d((1, 4), 1, 2, bias=False)"
+    matrix = sc.parse_spec(spec).matrix()
+    markdown = call("matrix", spec, "--format", "markdown").stdout.splitlines()
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in markdown]
+    assert cells[0] == ["", "x_1", "x_2", "x_3", "x_4"]
+    assert [row[1:] for row in cells[2:]] == [[str(v) for v in matrix.row(i)]
+                                              for i in range(matrix.rows)]
+    html = ET.fromstring(call("matrix", spec, "--format", "html").stdout)
+    body = [[td.text for td in tr.findall("td")] for tr in html.findall("tr")[1:]]
+    assert body == [[str(v) for v in matrix.row(i)] for i in range(matrix.rows)]
+
+
+def test_specs_from_standard_input_and_output_to_a_pipe(tmp_path):
+    lines = "# LeNet-5's first layers\nConv2d((1, 32, 32), 6, 5)\n\nSubsample2d(2)  # S2\n"
+    piped = subprocess.run([sys.executable, "-m", "symconv", "summary"], input=lines,
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    given = call("summary", "Conv2d((1, 32, 32), 6, 5)", "Subsample2d(2)")
+    assert piped.stdout == given.stdout
+    single = subprocess.run([sys.executable, "-m", "symconv", "matrix", "-"], input=CANONICAL,
+                            capture_output=True, text=True, timeout=120)
+    assert single.stdout == call("matrix", CANONICAL).stdout
+    dot = subprocess.run(
+        [sys.executable, "-m", "symconv", "export", CANONICAL, "-o", "-", "--format", "dot"],
+        capture_output=True, timeout=120, cwd=tmp_path,
+    )
+    assert dot.returncode == 0, dot.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+    assert dot.stdout == sc.export(sc.parse_spec(CANONICAL), tmp_path / "g.dot").read_bytes()
+    assert len(re.findall(r"^\s*\S+ -> \S+ \[", dot.stdout.decode(), flags=re.M)) == 16
+
+
+def test_matrix_written_to_a_file(tmp_path):
+    target = tmp_path / "m.tex"
+    result = call("matrix", CANONICAL, "--format", "latex", "-o", str(target))
+    assert result.returncode == 0 and result.stdout == ""
+    assert target.read_text() == call("matrix", CANONICAL, "--format", "latex").stdout
+
+
+def test_every_option_has_help_and_every_command_an_example():
+    parser = cli._parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in [("symconv", parser), *commands.choices.items()]:
+        for action in command._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest}"
+        if name != "symconv":
+            assert f"symconv {name} " in (command.epilog or ""), name
+    matrix = commands.choices["matrix"].format_help()
+    assert f"default {MAX_ROWS})" in " ".join(matrix.split())

@@ -88,7 +88,10 @@ def test_json_is_node_link_data(tmp_path):
     data = json.loads(path.read_text())
     assert data["directed"] is True
     assert len(data["nodes"]) == 20
-    graph = nx.node_link_graph(data, edges="edges")
+    try:
+        graph = nx.node_link_graph(data, edges="edges")
+    except TypeError:  # NetworkX < 3.4 calls the keyword ``link``
+        graph = nx.node_link_graph(data, link="edges")
     assert graph.number_of_edges() == 16
     assert graph.edges["x6", "h1"]["label"] == "w_{2,2}"
 

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from optional import torch
 from strategies import conv_kwargs, pool_kwargs, transposed_kwargs
 
 import symconv as sc
 from symconv.geometry import resolve_padding
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 CONV = {1: sc.Conv1d, 2: sc.Conv2d, 3: sc.Conv3d}

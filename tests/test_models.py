@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import time
 
-import pytest
+from optional import torch
 from published import LENET5_TABLE_I
 
 import symconv as sc
 
-torch = pytest.importorskip("torch")
 nn = torch.nn
 
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import sympy
 from hypothesis import given
+from optional import torch
 from strategies import fewer_examples, rng_from, seeds
 
 import symconv as sc
 
-torch = pytest.importorskip("torch")
 nn = torch.nn
 
 

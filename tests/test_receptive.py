@@ -21,12 +21,12 @@ import pytest
 import scipy.sparse
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from optional import torch
 from strategies import rng_from, seeds
 
 import symconv as sc
 from symconv.receptive import _boxes_of, analytic_fields, dependency_sets
 
-torch = pytest.importorskip("torch")
 nn = torch.nn
 
 

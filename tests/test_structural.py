@@ -9,11 +9,11 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
+from optional import torch
 from strategies import per_axis, pool_kwargs, rng_from, seeds
 
 import symconv as sc
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 

@@ -113,4 +113,4 @@ def test_command_line_reports_layers_that_do_not_join(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["summary", "Conv1d((1, 8), 2, 3)", "Conv1d((1, 6), 1, 3)"]) == 2
-    assert "layer 2 (Conv1d) expects in_shape (1, 6)" in capsys.readouterr().err
+    assert "reads (1, 6), but the layer before it gives (2, 6)" in capsys.readouterr().err

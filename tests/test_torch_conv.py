@@ -17,6 +17,7 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
+from optional import torch
 from strategies import (
     axes,
     connection_tables,
@@ -32,7 +33,6 @@ from strategies import (
 
 import symconv as sc
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 CONV = {1: sc.Conv1d, 2: sc.Conv2d, 3: sc.Conv3d}
