@@ -65,6 +65,11 @@ def inline_svg(text: str, *, alt: str, width: str | None = None) -> str:
     return f'<div class="symconv-figure"{style}>\n{text.strip()}\n</div>\n'
 
 
+def wrap(markdown: str, css_class: str) -> str:
+    """Markdown wrapped in a ``<div>`` of a CSS class (see extra.css)."""
+    return f'\n<div class="{css_class}" markdown>\n\n{markdown}\n\n</div>\n'
+
+
 def math(latex: str) -> str:
     """Display math for arithmatex: ``$$ ... $$`` on lines of its own."""
     return f"\n$$\n{latex}\n$$\n"
@@ -86,8 +91,15 @@ def matrices(named: Sequence[tuple[str, Any]], per_row: int = 2) -> str:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[Any]],
-          align: str | None = None) -> str:
-    """A Markdown table; ``align`` has one of ``l``, ``r``, ``c`` per column."""
+          align: str | None = None, css_class: str | None = None) -> str:
+    """A Markdown table; ``align`` has one of ``l``, ``r``, ``c`` per column.
+
+    ``css_class`` wraps it in a ``<div>`` of that class (see extra.css).
+    """
+    if css_class:
+        inner = table(header, rows, align)
+        return f'\n<div class="{css_class}" markdown>\n{inner}\n</div>\n'
+
     align = align or "l" + "r" * (len(header) - 1)
     rule = {"l": ":--", "r": "--:", "c": ":-:"}
     lines = ["| " + " | ".join(header) + " |",
@@ -104,6 +116,11 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.4g}"
     return str(value).replace("|", "\\|")
+
+
+def session() -> dict[str, Any]:
+    """A fresh namespace for a page's :func:`repl` transcripts to share."""
+    return {}
 
 
 def repl(source: str, namespace: dict[str, Any], *, error: type[BaseException] | None = None,
