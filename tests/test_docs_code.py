@@ -24,7 +24,8 @@ PAGES = sorted(p for p in DOCS.rglob("*.md") if p.relative_to(DOCS).parts[0] != 
 
 
 def _hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("notebooks_hook", DOCS / "hooks" / "notebooks.py")
+    path = DOCS / "hooks" / "notebooks.py"
+    spec = importlib.util.spec_from_file_location("notebooks_hook", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up

@@ -36,8 +36,11 @@ from mkdocs.structure.pages import Page
 
 HELPERS_MODULE = "docs_helpers"
 HIDE = "  # markdown-exec: hide"
-BLOCK = re.compile(r'^```python (?P<options>exec="on"[^\n]*)\n(?P<code>.*?)^```[ \t]*$',
-                   re.MULTILINE | re.DOTALL)
+BLOCK = re.compile(
+    r'^(?P<indent>[ \t]*)```python (?P<options>exec="on"[^\n]*)\n'
+    r"(?P<code>.*?)^(?P=indent)```[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
@@ -47,8 +50,10 @@ class Block:
 
     start: int
     end: int
+    indent: str
     options: str
     code: str
+    """The code, dedented (blocks in admonitions are indented)."""
 
     @property
     def shows_source(self) -> bool:
@@ -58,7 +63,9 @@ class Block:
 def blocks(markdown: str) -> Iterator[Block]:
     """The ``python exec="on"`` blocks of a page, in order."""
     for match in BLOCK.finditer(markdown):
-        yield Block(match.start(), match.end(), match["options"], match["code"])
+        indent = match["indent"]
+        code = textwrap.dedent(match["code"]) if indent else match["code"]
+        yield Block(match.start(), match.end(), indent, match["options"], code)
 
 
 def _bound(node: ast.stmt) -> set[str]:
@@ -122,7 +129,8 @@ def notebook_cells(code: str, helpers: set[str]) -> tuple[list[str], set[str]]:
     cells: list[str] = []
     current: list[str] = []
     for node, formatting in zip(tree.body, flags, strict=True):
-        shown = _shown(node, code, helpers) if formatting else [ast.get_source_segment(code, node) or ""]
+        shown = (_shown(node, code, helpers) if formatting
+                 else [ast.get_source_segment(code, node) or ""])
         if formatting and len(shown) > 1:
             cells += ["\n".join(current)] if current else []
             cells += shown
@@ -209,8 +217,8 @@ def on_page_markdown(markdown: str, page: Page, files: Files, **kwargs: Any) -> 
             code, helpers = hide_formatting(code, helpers)
         else:
             helpers = _formatting(ast.parse(code), helpers)[1]
-        pieces += [markdown[position:block.start],
-                   f'```python {block.options}\n{code}```']
+        fenced = f"```python {block.options}\n{code}```"
+        pieces += [markdown[position:block.start], textwrap.indent(fenced, block.indent)]
         position = block.end
     pieces.append(markdown[position:])
     text = "".join(pieces)
