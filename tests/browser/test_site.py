@@ -519,8 +519,9 @@ const scrolls = (el) => {
 const label = (el) => el.tagName.toLowerCase() + " " + (el.textContent || "").trim().slice(0, 40);
 const equations = [...column.querySelectorAll('mjx-container[display="true"]')].map(
   (m) => m.getBoundingClientRect().width);
-const wide = [...column.querySelectorAll('table, mjx-container[display="true"] > svg, .symconv-figure')]
-  .filter((el) => el.getBoundingClientRect().right > limit && !scrolls(el)).map(label);
+const boxes = 'table, mjx-container[display="true"] > svg, .symconv-figure';
+const wide = [...column.querySelectorAll(boxes)]
+  (el) => el.getBoundingClientRect().right > limit && !scrolls(el)).map(label);
 const text = [...column.querySelectorAll('.symconv-figure g[id*="text_"] use')].map((u) => {
   const m = u.getScreenCTM();
   return Math.hypot(m.a, m.b) * 100;  // glyphs are drawn at size 100, then scaled
