@@ -520,7 +520,7 @@ const label = (el) => el.tagName.toLowerCase() + " " + (el.textContent || "").tr
 const equations = [...column.querySelectorAll('mjx-container[display="true"]')].map(
   (m) => m.getBoundingClientRect().width);
 const boxes = 'table, mjx-container[display="true"] > svg, .symconv-figure';
-const wide = [...column.querySelectorAll(boxes)]
+const wide = [...column.querySelectorAll(boxes)].filter(
   (el) => el.getBoundingClientRect().right > limit && !scrolls(el)).map(label);
 const text = [...column.querySelectorAll('.symconv-figure g[id*="text_"] use')].map((u) => {
   const m = u.getScreenCTM();
