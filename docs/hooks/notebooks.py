@@ -156,7 +156,7 @@ def _shown(node: ast.stmt, code: str, helpers: set[str]) -> list[str]:
         return []
     helper, first = call.args[0].func.id, call.args[0].args[0]
     text = ast.get_source_segment(code, first) or ""
-    if helper == "svg":
+    if helper in ("svg", "animation"):
         return [] if isinstance(first, ast.Name) or _uses(first, helpers) else [text + ";"]
     if helper == "matrix":
         return [f"{text}.matrix()"]
