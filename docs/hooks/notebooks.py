@@ -131,6 +131,8 @@ def notebook_cells(code: str, helpers: set[str]) -> tuple[list[str], set[str]]:
     for node, formatting in zip(tree.body, flags, strict=True):
         shown = (_shown(node, code, helpers) if formatting
                  else [ast.get_source_segment(code, node) or ""])
+        if formatting and shown and shown == current[-1:]:
+            continue  # the page's code already shows it (``layer.matrix()``)
         if formatting and len(shown) > 1:
             cells += ["\n".join(current)] if current else []
             cells += shown

@@ -67,9 +67,12 @@ def _smallest_text_pt(fig: Any) -> float | None:
     """The size in points of the figure's smallest visible text (subscripts at 70 %)."""
     from matplotlib.text import Text
 
-    fig.canvas.draw()  # tick labels exist only once drawn
+    fig.canvas.draw()  # tick labels get their text only when drawn
+    ticks = [label for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             if ax.get_visible() and ax.axison and axis.get_visible()
+             for label in axis.get_ticklabels(which="both")]
     sizes = [t.get_fontsize() * (0.7 if _SUBSCRIPT.search(t.get_text()) else 1.0)
-             for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+             for t in [*fig.findobj(Text), *ticks] if t.get_visible() and t.get_text().strip()]
     return min(sizes, default=None)
 
 
