@@ -41,7 +41,13 @@ MIN_TEXT_PX = 9.5
 """Smallest figure text, in CSS px, that a page may show (a figure never shrinks below)."""
 REM_PX = 20
 """CSS px per rem in the theme (Material sets the root font size to 125 %)."""
-_SUBSCRIPT = re.compile(r"\$[^$]*[_^][^$]*\$")
+# matplotlib draws text as glyph paths at size 100, scaled by a group transform
+# (the font size / 100) and, for subscripts, by the glyph's own scale.
+_TEXT_GROUP = re.compile(
+    r'<g [^>]*transform="translate\([^)]*\) scale\(([\d.e-]+) -[\d.e-]+\)"[^>]*>(.*?)</g>',
+    re.DOTALL,
+)
+_GLYPH_SCALE = re.compile(r'<use [^>]*transform="[^"]*scale\(([\d.e-]+)\)"')
 
 
 def svg(figure: Any, *, alt: str, width: str | None = None) -> str:
@@ -55,29 +61,22 @@ def svg(figure: Any, *, alt: str, width: str | None = None) -> str:
     is :data:`MIN_TEXT_PX` CSS px; on a narrower screen it scrolls.
     """
     fig = figure.get_figure(root=True)
-    smallest = _smallest_text_pt(fig)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight",
                 facecolor="white")
     plt.close(fig)
-    return inline_svg(buffer.getvalue(), alt=alt, width=width, smallest_text_pt=smallest)
+    return inline_svg(buffer.getvalue(), alt=alt, width=width)
 
 
-def _smallest_text_pt(fig: Any) -> float | None:
-    """The size in points of the figure's smallest visible text (subscripts at 70 %)."""
-    from matplotlib.text import Text
-
-    fig.canvas.draw()  # tick labels get their text only when drawn
-    ticks = [label for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-             if ax.get_visible() and ax.axison and axis.get_visible()
-             for label in axis.get_ticklabels(which="both")]
-    sizes = [t.get_fontsize() * (0.7 if _SUBSCRIPT.search(t.get_text()) else 1.0)
-             for t in [*fig.findobj(Text), *ticks] if t.get_visible() and t.get_text().strip()]
+def smallest_text_pt(svg_text: str) -> float | None:
+    """The size in points of the smallest glyph of a matplotlib SVG (subscripts included)."""
+    sizes = [float(scale) * 100 * min((float(g) for g in _GLYPH_SCALE.findall(body)),
+                                      default=1.0)
+             for scale, body in _TEXT_GROUP.findall(svg_text)]
     return min(sizes, default=None)
 
 
-def inline_svg(text: str, *, alt: str, width: str | None = None,
-               smallest_text_pt: float | None = None) -> str:
+def inline_svg(text: str, *, alt: str, width: str | None = None) -> str:
     """The text of an SVG file (e.g. one symconv wrote) made ready to inline in a page."""
     text = _STYLE.sub("", text[text.index("<svg"):])
     text = _METADATA.sub("", text)
@@ -86,8 +85,9 @@ def inline_svg(text: str, *, alt: str, width: str | None = None,
     label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     readable = 0.0
     natural = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', text)
-    if smallest_text_pt and natural:
-        readable = MIN_TEXT_PX * float(natural.group(1)) / smallest_text_pt
+    smallest = smallest_text_pt(text)
+    if smallest and natural:
+        readable = MIN_TEXT_PX * float(natural.group(1)) / smallest
     attributes = f'role="img" aria-label="{label}"'
     if readable:
         attributes += f' style="min-width: {readable:.0f}px"'
@@ -113,12 +113,10 @@ def animation(movie: Any, *, alt: str, width: str | None = None) -> str:
     from matplotlib.animation import AbstractMovieWriter
 
     frames: list[str] = []
-    smallest: list[float | None] = []
 
     class SvgFrames(AbstractMovieWriter):
         def setup(self, fig: Any, outfile: Any, dpi: Any = None) -> None:
             super().setup(fig, outfile, dpi)
-            smallest.append(_smallest_text_pt(fig))
 
         def grab_frame(self, **savefig_kwargs: Any) -> None:
             buffer = io.StringIO()
@@ -133,7 +131,7 @@ def animation(movie: Any, *, alt: str, width: str | None = None) -> str:
     movie.save("frames.svg", writer=writer)  # the writer keeps the frames in memory
     plt.close(writer.fig)
     shown = "".join(inline_svg(frame, alt=f"{alt}, frame {i + 1} of {len(frames)}",
-                               width=width, smallest_text_pt=smallest[0])
+                               width=width)
                     for i, frame in enumerate(frames))
     controls = ('<div class="symconv-player-controls">'
                 '<button type="button" data-step="-1" aria-label="previous frame">&#9664;</button>'

@@ -57,6 +57,7 @@ CONSOLE = ("--enable-logging=stderr", "--v=0")  # page console messages go to st
 # No web page has a reason to load anything from them; fonts.googleapis.com,
 # fonts.gstatic.com, CDNs, ... are NOT here and fail the test.
 BROWSER_INTERNAL_HOSTS = {
+    "start.duckduckgo.com",  # Debian's default search engine, preconnected under chromedriver
     "accounts.google.com",  # Google account (Gaia) check at startup
     "update.googleapis.com",  # component updater (on-demand component check)
     "clients2.google.com",  # network time / extension updates
