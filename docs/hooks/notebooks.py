@@ -172,7 +172,12 @@ def _shown(node: ast.stmt, code: str, helpers: set[str]) -> list[str]:
 
 
 def page_notebook(markdown: str) -> nbformat.NotebookNode | None:
-    """The notebook of a page (``None`` if the page runs no code)."""
+    """The notebook of a page (``None`` if it runs no Python a reader would run).
+
+    The command-line page runs shell transcripts (``console``): no notebook.
+    """
+    if any("console(" in block.code for block in blocks(markdown)):
+        return None
     cells, helpers, position = [], set[str](), 0
     for block in blocks(markdown):
         prose = markdown[position:block.start].strip()
