@@ -245,6 +245,43 @@ class Conv1d(_ConvNd):
     and MATLAB put it at the end; see the module notes); ``connection_table`` is a
     boolean ``(C_out, C_in)`` array of connected pairs. Its matrix is Toeplitz.
 
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, L)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 1 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Step of the window (default 1).
+    padding : int, tuple of int, or {"valid", "same", "full"}
+        Padding on both sides of each axis (default 0). ``"valid"`` pads nothing,
+        ``"same"`` keeps the size at stride 1 (an odd total puts the extra unit at
+        the end, as PyTorch does), ``"full"`` (symconv only) keeps every window
+        that overlaps the input, ``d (k - 1)`` on each side.
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    groups : int
+        Split the channels into this many groups connected pairwise (default 1);
+        ``groups=C`` is a depthwise convolution.
+    bias : bool
+        Add one bias symbol per output channel (default True).
+    padding_mode : {"zeros", "circular", "reflect", "replicate"}
+        What the padded positions hold. Other than zeros they copy input values,
+        so folded taps add up in one matrix entry (``w_1 + w_3``).
+    flip : bool
+        symconv only: flip the kernel, giving true convolution (SciPy's and
+        MATLAB's convention) instead of cross-correlation (default False).
+    connection_table : array_like of bool, optional
+        symconv only: a ``(C_out, C_in)`` table of which input channels feed which
+        output channel (LeNet-5's C3); switched-off kernels are zero. Not combined
+        with ``groups``.
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
+
     Examples
     --------
     >>> import symconv as sc
@@ -275,6 +312,43 @@ class Conv2d(_ConvNd):
     Arguments after ``kernel_size`` mean what they mean (positional in its order) in
     ``torch.nn.Conv2d``. Its matrix is doubly block Toeplitz.
 
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, H, W)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 2 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Step of the window (default 1).
+    padding : int, tuple of int, or {"valid", "same", "full"}
+        Padding on both sides of each axis (default 0). ``"valid"`` pads nothing,
+        ``"same"`` keeps the size at stride 1 (an odd total puts the extra unit at
+        the end, as PyTorch does), ``"full"`` (symconv only) keeps every window
+        that overlaps the input, ``d (k - 1)`` on each side.
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    groups : int
+        Split the channels into this many groups connected pairwise (default 1);
+        ``groups=C`` is a depthwise convolution.
+    bias : bool
+        Add one bias symbol per output channel (default True).
+    padding_mode : {"zeros", "circular", "reflect", "replicate"}
+        What the padded positions hold. Other than zeros they copy input values,
+        so folded taps add up in one matrix entry (``w_1 + w_3``).
+    flip : bool
+        symconv only: flip the kernel, giving true convolution (SciPy's and
+        MATLAB's convention) instead of cross-correlation (default False).
+    connection_table : array_like of bool, optional
+        symconv only: a ``(C_out, C_in)`` table of which input channels feed which
+        output channel (LeNet-5's C3); switched-off kernels are zero. Not combined
+        with ``groups``.
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
+
     Examples
     --------
     >>> import symconv as sc
@@ -295,6 +369,43 @@ class Conv3d(_ConvNd):
 
     Arguments after ``kernel_size`` mean what they mean (positional in its order) in
     ``torch.nn.Conv3d``.
+
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, D, H, W)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 3 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Step of the window (default 1).
+    padding : int, tuple of int, or {"valid", "same", "full"}
+        Padding on both sides of each axis (default 0). ``"valid"`` pads nothing,
+        ``"same"`` keeps the size at stride 1 (an odd total puts the extra unit at
+        the end, as PyTorch does), ``"full"`` (symconv only) keeps every window
+        that overlaps the input, ``d (k - 1)`` on each side.
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    groups : int
+        Split the channels into this many groups connected pairwise (default 1);
+        ``groups=C`` is a depthwise convolution.
+    bias : bool
+        Add one bias symbol per output channel (default True).
+    padding_mode : {"zeros", "circular", "reflect", "replicate"}
+        What the padded positions hold. Other than zeros they copy input values,
+        so folded taps add up in one matrix entry (``w_1 + w_3``).
+    flip : bool
+        symconv only: flip the kernel, giving true convolution (SciPy's and
+        MATLAB's convention) instead of cross-correlation (default False).
+    connection_table : array_like of bool, optional
+        symconv only: a ``(C_out, C_in)`` table of which input channels feed which
+        output channel (LeNet-5's C3); switched-off kernels are zero. Not combined
+        with ``groups``.
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
 
     Examples
     --------

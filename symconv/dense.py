@@ -41,6 +41,19 @@ class Dense(Layer):
     PyTorch's ``nn.Linear`` layout ``(out_features, in_features)``, one distinct
     symbol ``w_{j,i}`` per entry of the matrix.
 
+    Parameters
+    ----------
+    in_shape_or_features : int or tuple of int
+        Number of input units, or the input's shape (flattened in C order).
+    out_features : int
+        Number of output units.
+    bias : bool
+        Add one bias symbol per output unit (default True).
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
+
     Examples
     --------
     >>> import symconv as sc

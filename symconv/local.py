@@ -80,6 +80,28 @@ class LocallyConnected1d(_LocallyConnectedNd):
 
     Weight layout ``(C_out, L_out, C_in, k)``; bias ``(C_out, L_out)``.
 
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, L)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 1 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Step of the window (default 1).
+    padding : int, tuple of int, or {"valid", "same", "full"}
+        Zero padding, as for :class:`Conv1d`. Weights whose taps fall on the
+        padding only ever meet zeros: they are parameters without connections.
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    bias : bool
+        Add one bias symbol per output unit (default True).
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
+
     Examples
     --------
     >>> import symconv as sc
@@ -98,6 +120,28 @@ class LocallyConnected2d(_LocallyConnectedNd):
 
     Weight layout ``(C_out, H_out, W_out, C_in, kH, kW)``; bias ``(C_out, H_out, W_out)``.
     Symbol ``w_{i,j,k,l}`` is tap ``(k, l)`` of output ``(i, j)`` (single channel).
+
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, H, W)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 2 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Step of the window (default 1).
+    padding : int, tuple of int, or {"valid", "same", "full"}
+        Zero padding, as for :class:`Conv2d`. Weights whose taps fall on the
+        padding only ever meet zeros: they are parameters without connections.
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    bias : bool
+        Add one bias symbol per output unit (default True).
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
 
     Examples
     --------

@@ -225,6 +225,21 @@ class AvgPool1d(_AvgPoolNd):
 
     ``stride`` defaults to ``kernel_size``; keywords as in ``torch.nn.AvgPool1d``.
 
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, L)``, channels first; each channel is pooled alone.
+    kernel_size : int or tuple of 1 ints
+        Window size.
+    stride : int or tuple of int, optional
+        Step of the window; ``kernel_size`` by default.
+    padding : int or tuple of int
+        Zero padding on both sides of each axis (default 0).
+    ceil_mode : bool
+        Round the output size up instead of down, as in PyTorch (default False).
+    count_include_pad : bool
+        Divide by the whole window (True, the default) or only by its real inputs.
+
     Examples
     --------
     >>> import symconv as sc
@@ -241,6 +256,21 @@ class AvgPool2d(_AvgPoolNd):
     """2-D average pooling over ``in_shape = (C, H, W)``: exact rational entries, no parameters.
 
     ``stride`` defaults to ``kernel_size``; keywords as in ``torch.nn.AvgPool2d``.
+
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, H, W)``, channels first; each channel is pooled alone.
+    kernel_size : int or tuple of 2 ints
+        Window size.
+    stride : int or tuple of int, optional
+        Step of the window; ``kernel_size`` by default.
+    padding : int or tuple of int
+        Zero padding on both sides of each axis (default 0).
+    ceil_mode : bool
+        Round the output size up instead of down, as in PyTorch (default False).
+    count_include_pad : bool
+        Divide by the whole window (True, the default) or only by its real inputs.
 
     Examples
     --------
@@ -260,6 +290,21 @@ class Subsample2d(Layer):
 
     Each output unit is ``w_c * (sum of its window) + b_c``: one coefficient and
     one bias per channel. ``stride`` defaults to ``kernel_size``.
+
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, H, W)``.
+    kernel_size : int or tuple of 2 ints
+        Window size (default 2, as in LeNet-5).
+    stride : int or tuple of int, optional
+        Step of the window; ``kernel_size`` by default.
+    bias : bool
+        Add one bias symbol per channel (default True).
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
 
     Examples
     --------

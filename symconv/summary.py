@@ -12,6 +12,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from symconv.errors import LayerConfigError
 from symconv.layer import Layer
 from symconv.receptive import AxisField, analytic_fields
 
@@ -24,6 +25,8 @@ HEADERS = (
 """Column titles; ``RF`` is the size of the receptive field in input units, per axis."""
 NUMERIC = (True, False, False, True, True, True, True, True, True)
 """Which columns hold numbers (right-aligned)."""
+COUNTINGS = ("all", "paper")
+"""Ways to count connections: every nonzero entry (and bias), or only trainable ones."""
 
 
 @dataclass(frozen=True)
@@ -56,18 +59,26 @@ class SummaryRow:
     """Analytic receptive-field size per input axis after this layer (``None``: n/a)."""
 
     @classmethod
-    def of(cls, index: int, layer: Layer, field: tuple[AxisField, ...] | None) -> SummaryRow:
+    def of(cls, index: int, layer: Layer, field: tuple[AxisField, ...] | None,
+           *, connections: str = "all") -> SummaryRow:
         """The row of one layer, given its cumulative analytic field.
+
+        ``connections="paper"`` counts only the connections that carry a trainable
+        parameter, as LeCun et al. (1998) do: a layer without parameters (an
+        activation, max pooling) then has none.
 
         Examples
         --------
         >>> import symconv as sc
         >>> SummaryRow.of(1, sc.ReLU(3), None).connections
         3
+        >>> SummaryRow.of(1, sc.ReLU(3), None, connections="paper").connections
+        0
         """
+        counted = layer.num_connections if connections == "all" or layer.num_parameters else 0
         return cls(
             index, type(layer).__name__, layer.in_shape, layer.out_shape,
-            layer.num_parameters, layer.num_connections, layer.dense_parameters,
+            layer.num_parameters, counted, layer.dense_parameters,
             layer.sharing_factor, layer.density,
             None if field is None else tuple(f.size for f in field),
         )
@@ -107,18 +118,38 @@ class Summary:
     rows: tuple[SummaryRow, ...]
 
     @classmethod
-    def of(cls, layers: Sequence[Layer]) -> Summary:
+    def of(cls, layers: Sequence[Layer], *, connections: str = "all") -> Summary:
         """The summary of a chain of layers that join up.
+
+        Parameters
+        ----------
+        layers : sequence of Layer
+            The layers, each reading the shape the one before writes.
+        connections : {"all", "paper"}
+            How connections are counted. ``"all"``: every nonzero entry of each
+            layer's matrix plus one per biased output unit (``num_connections``), so
+            an activation counts one connection per unit. ``"paper"``: only the
+            connections that carry a trainable parameter, the way LeCun et al. (1998)
+            count LeNet-5's 340,908 connections; parameter-free layers count none.
 
         Examples
         --------
         >>> import symconv as sc
         >>> Summary.of([sc.Dense(4, 3), sc.Dense(3, 2)]).total_parameters
         23
+        >>> net = sc.lenet5()
+        >>> Summary.of(net.layers).total_connections
+        349002
+        >>> Summary.of(net.layers, connections="paper").total_connections
+        340918
         """
+        if connections not in COUNTINGS:
+            raise LayerConfigError(
+                f"connections={connections!r} is not one of {', '.join(map(repr, COUNTINGS))}"
+            )
         fields = analytic_fields(layers)
         return cls(tuple(
-            SummaryRow.of(i, layer, field)
+            SummaryRow.of(i, layer, field, connections=connections)
             for i, (layer, field) in enumerate(zip(layers, fields, strict=True), start=1)
         ))
 

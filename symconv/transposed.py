@@ -135,6 +135,33 @@ class ConvTranspose1d(_ConvTransposeNd):
     Its matrix is the transpose of the matching ``Conv1d``'s. As in PyTorch, the only
     ``padding_mode`` is ``'zeros'``.
 
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, L)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 1 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Stride of the matching convolution: the output grows by this factor.
+    padding : int or tuple of int
+        Padding of the matching convolution, removed from the output's borders
+        (no words such as ``"same"``, as in PyTorch).
+    output_padding : int or tuple of int
+        Extra units at the end of each output axis, smaller than the stride or the
+        dilation: picks among the input sizes that the convolution maps to one size.
+    groups : int
+        Split the channels into this many groups connected pairwise (default 1).
+    bias : bool
+        Add one bias symbol per output channel (default True).
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
+
     Examples
     --------
     >>> import symconv as sc
@@ -152,6 +179,33 @@ class ConvTranspose1d(_ConvTransposeNd):
 class ConvTranspose2d(_ConvTransposeNd):
     """2-D transposed convolution over ``in_shape = (C, H, W)``; keywords as in PyTorch.
 
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, H, W)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 2 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Stride of the matching convolution: the output grows by this factor.
+    padding : int or tuple of int
+        Padding of the matching convolution, removed from the output's borders
+        (no words such as ``"same"``, as in PyTorch).
+    output_padding : int or tuple of int
+        Extra units at the end of each output axis, smaller than the stride or the
+        dilation: picks among the input sizes that the convolution maps to one size.
+    groups : int
+        Split the channels into this many groups connected pairwise (default 1).
+    bias : bool
+        Add one bias symbol per output channel (default True).
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
+
     Examples
     --------
     >>> import symconv as sc
@@ -164,6 +218,33 @@ class ConvTranspose2d(_ConvTransposeNd):
 
 class ConvTranspose3d(_ConvTransposeNd):
     """3-D transposed convolution over ``in_shape = (C, D, H, W)``; keywords as in PyTorch.
+
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Input shape ``(C, D, H, W)``, channels first.
+    out_channels : int
+        Number of output channels.
+    kernel_size : int or tuple of 3 ints
+        Window size, one value for every axis or one per axis.
+    stride : int or tuple of int
+        Stride of the matching convolution: the output grows by this factor.
+    padding : int or tuple of int
+        Padding of the matching convolution, removed from the output's borders
+        (no words such as ``"same"``, as in PyTorch).
+    output_padding : int or tuple of int
+        Extra units at the end of each output axis, smaller than the stride or the
+        dilation: picks among the input sizes that the convolution maps to one size.
+    groups : int
+        Split the channels into this many groups connected pairwise (default 1).
+    bias : bool
+        Add one bias symbol per output channel (default True).
+    dilation : int or tuple of int
+        Spacing between the kernel's taps (default 1).
+    weight_name : str
+        Base name of the weight symbols (``"w"`` gives ``w_1``, ``w_{1,2}``, ...).
+    bias_name : str
+        Base name of the bias symbols.
 
     Examples
     --------

@@ -101,3 +101,33 @@ def test_matrix_and_table(helpers) -> None:
     assert helpers.table(["a", "b"], [["x|y", 1234]]).split("\n")[1:] == [
         "| a | b |", "| :-- | --: |", "| x\\|y | 1,234 |", ""
     ]
+
+
+def test_small_figure_text_sets_a_minimum_width(helpers) -> None:
+    import matplotlib.pyplot as plt
+
+    def width(fontsize: float, text: str, shrink: float = 1.0) -> float:
+        figure, ax = plt.subplots(figsize=(4, 2))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, text, fontsize=fontsize)
+        shown = helpers.svg(figure, alt="text", width="10rem")
+        natural = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', shown).group(1))
+        minimum = float(re.search(r"min-width: (\d+)px", shown).group(1))
+        # at the minimum width the text is MIN_TEXT_PX CSS px (1 pt = 4/3 px at natural size)
+        smallest = fontsize * shrink  # mathtext sets subscripts at 70 %
+        assert minimum == pytest.approx(helpers.MIN_TEXT_PX * natural / smallest, abs=1)
+        return minimum
+
+    assert width(5, "tiny") > width(10, "tiny")
+    assert width(10, "$x_3$", shrink=0.7) > width(10, "x3")
+
+
+def test_animation_player_is_byte_stable_with_one_figure_per_frame(helpers) -> None:
+    def player() -> str:
+        return helpers.animation(symconv.animate_convolution(
+            symconv.Conv1d((1, 5), 1, 3, stride=2, bias=False)), alt="window")
+
+    first = player()
+    assert first == player()
+    assert first.count('class="symconv-figure"') == 2  # two outputs, two frames
+    assert "frame 2 of 2" in first and "data-step" in first

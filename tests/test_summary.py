@@ -9,7 +9,7 @@ import pytest
 
 import symconv as sc
 from symconv.cli import main
-from symconv.summary import SummaryRow
+from symconv.summary import Summary, SummaryRow
 
 # LeCun et al. (1998), section II-B: (layer, trainable parameters, connections)
 LENET5_PAPER = [
@@ -114,3 +114,21 @@ def test_command_line_reports_layers_that_do_not_join(
 ) -> None:
     assert main(["summary", "Conv1d((1, 8), 2, 3)", "Conv1d((1, 6), 1, 3)"]) == 2
     assert "reads (1, 6), but the layer before it gives (2, 6)" in capsys.readouterr().err
+
+
+def test_paper_counting_gives_lenet5s_published_total() -> None:
+    # LeCun et al. (1998), section II-B: LeNet-5 "contains 340,908 connections".
+    # Counted the paper's way, only connections carrying a trainable parameter count
+    # (no squashing function has any), and the output layer of RBF units has its
+    # 84 x 10 centres and no bias: Dense(84, 10, bias=False) has the same pattern.
+    layers = [*sc.lenet5().layers[:-1], sc.Dense(84, 10, bias=False)]
+    assert Summary.of(layers, connections="paper").total_connections == 340_908
+    assert Summary.of(layers).total_connections > 340_908  # one per activation unit
+    tanh = next(row for row in Summary.of(layers, connections="paper").rows
+                if row.name == "Tanh")
+    assert tanh.connections == 0 and tanh.parameters == 0
+
+
+def test_unknown_connection_counting_is_refused() -> None:
+    with pytest.raises(sc.SymconvError, match="connections='papers'"):
+        Summary.of(sc.lenet5().layers, connections="papers")

@@ -37,13 +37,28 @@ _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _STYLE = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.DOTALL)
 
 
+MIN_TEXT_PX = 9.5
+"""Smallest figure text, in CSS px, that a page may show (a figure never shrinks below)."""
+REM_PX = 20
+"""CSS px per rem in the theme (Material sets the root font size to 125 %)."""
+# matplotlib draws text as glyph paths at size 100, scaled by a group transform
+# (the font size / 100) and, for subscripts, by the glyph's own scale.
+_TEXT_GROUP = re.compile(
+    r'<g [^>]*transform="translate\([^)]*\) scale\(([\d.e-]+) -[\d.e-]+\)"[^>]*>(.*?)</g>',
+    re.DOTALL,
+)
+_GLYPH_SCALE = re.compile(r'<use [^>]*transform="[^"]*scale\(([\d.e-]+)\)"')
+
+
 def svg(figure: Any, *, alt: str, width: str | None = None) -> str:
     """Inline SVG of a matplotlib Figure (or of the figure of an Axes), then close it.
 
     The output is byte-stable (fixed hash salt, no date). Element ids get a prefix
     derived from the content, so several figures can share one page, and
     matplotlib's global ``<style>`` rule is dropped (the site's CSS scopes it).
-    ``width`` (CSS, e.g. ``"32rem"``) caps the displayed width.
+    ``width`` (in rem, e.g. ``"32rem"``) is the preferred displayed width. The figure
+    never shrinks below the width at which its smallest text (subscripts included)
+    is :data:`MIN_TEXT_PX` CSS px; on a narrower screen it scrolls.
     """
     fig = figure.get_figure(root=True)
     buffer = io.StringIO()
@@ -53,6 +68,14 @@ def svg(figure: Any, *, alt: str, width: str | None = None) -> str:
     return inline_svg(buffer.getvalue(), alt=alt, width=width)
 
 
+def smallest_text_pt(svg_text: str) -> float | None:
+    """The size in points of the smallest glyph of a matplotlib SVG (subscripts included)."""
+    sizes = [float(scale) * 100 * min((float(g) for g in _GLYPH_SCALE.findall(body)),
+                                      default=1.0)
+             for scale, body in _TEXT_GROUP.findall(svg_text)]
+    return min(sizes, default=None)
+
+
 def inline_svg(text: str, *, alt: str, width: str | None = None) -> str:
     """The text of an SVG file (e.g. one symconv wrote) made ready to inline in a page."""
     text = _STYLE.sub("", text[text.index("<svg"):])
@@ -60,9 +83,62 @@ def inline_svg(text: str, *, alt: str, width: str | None = None) -> str:
     prefix = "f" + hashlib.sha1(text.encode()).hexdigest()[:8] + "-"
     text = _ID.sub(lambda m: m.group(1) + prefix + m.group(2), text)
     label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    text = text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
-    style = f' style="max-width: {width}"' if width else ""
+    readable = 0.0
+    natural = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', text)
+    smallest = smallest_text_pt(text)
+    if smallest and natural:
+        readable = MIN_TEXT_PX * float(natural.group(1)) / smallest
+    attributes = f'role="img" aria-label="{label}"'
+    if readable:
+        attributes += f' style="min-width: {readable:.0f}px"'
+    text = text.replace("<svg ", f"<svg {attributes} ", 1)
+    preferred = float(width.removesuffix("rem")) * REM_PX if width else None
+    style = (f' style="max-width: {max(preferred, readable):.0f}px"'
+             if preferred is not None else "")
     return f'<div class="symconv-figure"{style}>\n{text.strip()}\n</div>\n'
+
+
+def wrap(markdown: str, css_class: str) -> str:
+    """Markdown wrapped in a ``<div>`` of a CSS class (see extra.css)."""
+    return f'\n<div class="{css_class}" markdown>\n\n{markdown}\n\n</div>\n'
+
+
+def animation(movie: Any, *, alt: str, width: str | None = None) -> str:
+    """A matplotlib animation as a player: its frames as inline SVG, stepped by a script.
+
+    The frames are drawn through matplotlib's public movie-writer interface, each
+    one byte-stable like :func:`svg`; ``docs/javascripts/player.js`` shows one at a
+    time with play/pause and step buttons (without scripts every frame shows).
+    """
+    from matplotlib.animation import AbstractMovieWriter
+
+    frames: list[str] = []
+
+    class SvgFrames(AbstractMovieWriter):
+        def setup(self, fig: Any, outfile: Any, dpi: Any = None) -> None:
+            super().setup(fig, outfile, dpi)
+
+        def grab_frame(self, **savefig_kwargs: Any) -> None:
+            buffer = io.StringIO()
+            self.fig.savefig(buffer, format="svg", metadata={"Date": None},
+                             facecolor="white")
+            frames.append(buffer.getvalue())
+
+        def finish(self) -> None:
+            pass
+
+    writer = SvgFrames(fps=1)
+    movie.save("frames.svg", writer=writer)  # the writer keeps the frames in memory
+    plt.close(writer.fig)
+    shown = "".join(inline_svg(frame, alt=f"{alt}, frame {i + 1} of {len(frames)}",
+                               width=width)
+                    for i, frame in enumerate(frames))
+    controls = ('<div class="symconv-player-controls">'
+                '<button type="button" data-step="-1" aria-label="previous frame">&#9664;</button>'
+                '<button type="button" data-play aria-label="pause">&#10074;&#10074;</button>'
+                '<button type="button" data-step="1" aria-label="next frame">&#9654;</button>'
+                '<span class="symconv-player-count"></span></div>')
+    return f'<div class="symconv-player" data-interval="900">\n{shown}{controls}\n</div>\n'
 
 
 def math(latex: str) -> str:
@@ -86,8 +162,15 @@ def matrices(named: Sequence[tuple[str, Any]], per_row: int = 2) -> str:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[Any]],
-          align: str | None = None) -> str:
-    """A Markdown table; ``align`` has one of ``l``, ``r``, ``c`` per column."""
+          align: str | None = None, css_class: str | None = None) -> str:
+    """A Markdown table; ``align`` has one of ``l``, ``r``, ``c`` per column.
+
+    ``css_class`` wraps it in a ``<div>`` of that class (see extra.css).
+    """
+    if css_class:
+        inner = table(header, rows, align)
+        return f'\n<div class="{css_class}" markdown>\n{inner}\n</div>\n'
+
     align = align or "l" + "r" * (len(header) - 1)
     rule = {"l": ":--", "r": "--:", "c": ":-:"}
     lines = ["| " + " | ".join(header) + " |",
@@ -104,6 +187,11 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.4g}"
     return str(value).replace("|", "\\|")
+
+
+def session() -> dict[str, Any]:
+    """A fresh namespace for a page's :func:`repl` transcripts to share."""
+    return {}
 
 
 def repl(source: str, namespace: dict[str, Any], *, error: type[BaseException] | None = None,

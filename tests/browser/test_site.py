@@ -57,6 +57,7 @@ CONSOLE = ("--enable-logging=stderr", "--v=0")  # page console messages go to st
 # No web page has a reason to load anything from them; fonts.googleapis.com,
 # fonts.gstatic.com, CDNs, ... are NOT here and fail the test.
 BROWSER_INTERNAL_HOSTS = {
+    "start.duckduckgo.com",  # Debian's default search engine, preconnected under chromedriver
     "accounts.google.com",  # Google account (Gaia) check at startup
     "update.googleapis.com",  # component updater (on-demand component check)
     "clients2.google.com",  # network time / extension updates
@@ -487,3 +488,134 @@ def test_home_page_screenshot(site: tuple[str, list]) -> None:
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1280, 1600)
     assert len(data) > 20_000, f"screenshot is suspiciously small ({len(data)} bytes)"
+
+
+# --------------------------------------------------------------------------- layout (Selenium)
+#
+# Every page at three window widths in Chromium driven through chromedriver (the
+# same refusing proxy catches off-machine requests): display math typeset at a
+# visible size, nothing wider than the text column unless inside a scroll
+# container, figure text readable at desktop width. Screenshots of every page at
+# 400 and 1280 px go to test-output/browser/screens/.
+
+CHROMEDRIVER = shutil.which("chromedriver")
+WIDTHS = (400, 768, 1280)
+SCREENSHOT_WIDTHS = (400, 1280)
+MIN_EQUATION_PX = 20
+MIN_FIGURE_TEXT_PX = 9.0
+FIGURE_TEXT_WIDTH = 1280  # the width at which figure text must be readable
+
+# Run in the page once MathJax has typeset. Widths are CSS px.
+MEASURE = """
+const column = document.querySelector("article.md-content__inner");
+// The theme lets scroll containers reach into the column's padding on narrow screens.
+const limit = document.querySelector(".md-content").getBoundingClientRect().right + 1;
+const scrolls = (el) => {
+  for (let a = el.parentElement; a && a !== column; a = a.parentElement) {
+    const x = getComputedStyle(a).overflowX;
+    if ((x === "auto" || x === "scroll") && a.getBoundingClientRect().right <= limit) return true;
+  }
+  return false;
+};
+const label = (el) => el.tagName.toLowerCase() + " " + (el.textContent || "").trim().slice(0, 40);
+const equations = [...column.querySelectorAll('mjx-container[display="true"]')].map(
+  (m) => m.getBoundingClientRect().width);
+const boxes = 'table, mjx-container[display="true"] > svg, .symconv-figure';
+const wide = [...column.querySelectorAll(boxes)].filter(
+  (el) => el.getBoundingClientRect().right > limit && !scrolls(el)).map(label);
+const text = [...column.querySelectorAll('.symconv-figure g[id*="text_"] use')].map((u) => {
+  const m = u.getScreenCTM();
+  return Math.hypot(m.a, m.b) * 100;  // glyphs are drawn at size 100, then scaled
+});
+return {equations, wide, text, height: document.documentElement.scrollHeight};
+"""
+WAIT_FOR_MATH = """
+const done = arguments[arguments.length - 1];
+const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
+(ready || Promise.resolve()).then(() => done(true), () => done(false));
+"""
+
+
+@dataclass
+class Layout:
+    equations: list[float]
+    wide: list[str]
+    text: list[float]
+
+
+def _driver(proxy: str, width: int, profile: str):  # type: ignore[no-untyped-def]
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = cast(str, CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--hide-scrollbars", f"--user-data-dir={profile}",
+                 f"--disable-features={QUIET_FEATURES}", f"--proxy-server={proxy}",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                 f"--window-size={width},900"):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_window_size(width, 900)
+    driver.set_script_timeout(BROWSER_TIMEOUT)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def layouts(site: tuple[str, list]) -> tuple[dict[tuple[str, int], Layout], list[str]]:
+    """Every page measured at every width; the off-machine requests of all of them."""
+    if CHROMEDRIVER is None:
+        pytest.skip("chromedriver is not on PATH")
+    pytest.importorskip("selenium")
+    base, _ = site
+    screens = OUTPUT / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    results: dict[tuple[str, int], Layout] = {}
+    requests: list[str] = []
+    for width in WIDTHS:
+        with serve(_ProxyHandler) as (proxy, proxy_log), \
+                tempfile.TemporaryDirectory() as profile:
+            driver = _driver(proxy, width, profile)
+            try:
+                for page in PAGES:
+                    driver.set_window_size(width, 900)
+                    driver.get(base + page)
+                    driver.execute_async_script(WAIT_FOR_MATH)
+                    found = driver.execute_script(MEASURE)
+                    results[page, width] = Layout(found["equations"], found["wide"],
+                                                  found["text"])
+                    if width in SCREENSHOT_WIDTHS:
+                        driver.set_window_size(width, min(int(found["height"]) + 120, 16000))
+                        name = page.strip("/").replace("/", "__") or "index"
+                        driver.save_screenshot(str(screens / f"{name}-{width}.png"))
+            finally:
+                driver.quit()
+            requests += [r for r in proxy_log if request_host(r) not in BROWSER_INTERNAL_HOSTS]
+    return results, requests
+
+
+CASES = [(page, width) for page in PAGES for width in WIDTHS]
+
+
+@pytest.mark.parametrize(("page", "width"), CASES)
+def test_equations_render_at_a_visible_size(page: str, width: int, layouts) -> None:
+    equations = layouts[0][page, width].equations
+    small = [round(w, 1) for w in equations if w <= MIN_EQUATION_PX]
+    assert not small, f"{page} at {width} px: display equations {small} px wide"
+
+
+@pytest.mark.parametrize(("page", "width"), CASES)
+def test_nothing_overflows_its_column_without_scrolling(page: str, width: int, layouts) -> None:
+    wide = layouts[0][page, width].wide
+    assert not wide, f"{page} at {width} px: wider than the column, no scroll container: {wide}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figure_text_is_readable_on_a_desktop(page: str, layouts) -> None:
+    sizes = layouts[0][page, FIGURE_TEXT_WIDTH].text
+    small = sorted({round(s, 1) for s in sizes if s < MIN_FIGURE_TEXT_PX})
+    assert not small, f"{page} at {FIGURE_TEXT_WIDTH} px: figure text at {small} CSS px"
+
+
+def test_layout_pages_make_no_off_machine_request(layouts) -> None:
+    assert not layouts[1], "off-machine requests:\n" + "\n".join(layouts[1])
