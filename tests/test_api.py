@@ -52,7 +52,8 @@ INTERNAL: dict[str, set[str]] = {
     "symconv.plots.receptive": {"ReceptivePanels", "grids_extent", "receptive_views"},
     "symconv.plots.sparsity": {"MatrixPicture", "draw_matrix", "matrix_picture"},
     "symconv.pooling": {
-        "PoolGeometry", "describe_pool", "divisors_at", "pool_divisors", "pool_geometry", "pool_structure",
+        "PoolGeometry", "describe_pool", "divisors_at", "pool_divisors", "pool_geometry",
+        "pool_structure",
     },
     "symconv.receptive": {"AxisField", "analytic_fields", "dependency_sets"},
     "symconv.spec": {"layer_classes"},
