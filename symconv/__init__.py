@@ -1,5 +1,6 @@
 """symconv: the exact symbolic weight matrix behind a neural-network layer."""
 
+from symconv.bigmatrix import LayerMatrix
 from symconv.conv import Conv1d, Conv2d, Conv3d
 from symconv.dense import Dense
 from symconv.errors import (
@@ -57,6 +58,7 @@ __all__ = [
     "Identity",
     "Layer",
     "LayerConfigError",
+    "LayerMatrix",
     "LocallyConnected1d",
     "LocallyConnected2d",
     "MaxPool1d",

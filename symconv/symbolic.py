@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from symconv.bigmatrix import LayerMatrix
 from symconv.connectivity import Connectivity
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.inputs import ForwardInput
@@ -231,7 +232,7 @@ def _group_rows(conn: Connectivity, values: np.ndarray) -> Rows:
 
 
 def sparse_matrix_from_rows(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMatrix:
-    """A mutable ``sympy.SparseMatrix`` from ``{row: {column: value}}``, without copies.
+    """A :class:`~symconv.bigmatrix.LayerMatrix` from ``{row: {column: value}}``, no copies.
 
     The rows come from the connectivity core, whose indices are in range by
     construction, so SymPy's per-entry range checks are skipped. This is the only
@@ -255,7 +256,7 @@ def sparse_matrix_from_rows(n_rows: int, n_cols: int, rows: Rows) -> sympy.Spars
         dict.update(rep, rows)
         rep.shape = (rep.rows, rep.cols) = (n_rows, n_cols)
         rep.domain = EXRAW
-        return sympy.SparseMatrix._fromrep(DomainMatrix.from_rep(rep))
+        return LayerMatrix._fromrep(DomainMatrix.from_rep(rep))
     except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
         return public_sparse_matrix(n_rows, n_cols, rows)
 
@@ -270,7 +271,7 @@ def public_sparse_matrix(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMa
     Matrix([[0, a]])
     """
     flat = {(r, c): v for r, row in rows.items() for c, v in row.items()}
-    return sympy.SparseMatrix(n_rows, n_cols, flat)
+    return LayerMatrix(n_rows, n_cols, flat)
 
 
 def forward_column(

@@ -323,3 +323,29 @@ def test_layers_are_immutable_but_cache_and_pickle() -> None:
     assert renamed.parameters[0] == sympy.Symbol("u_{1,1}", real=True)
     assert layer.parameters[0] == sympy.Symbol("w_{1,1}", real=True)
     assert math.prod(layer.out_shape) == layer.n_out
+
+
+# --- a large matrix at a prompt -----------------------------------------------------
+def test_a_large_matrix_prints_its_corners_and_stays_a_sympy_matrix() -> None:
+    with quick(10.0):
+        M = sc.Conv2d((1, 28, 28), 8, 3).matrix()
+    with quick():
+        shown = [repr(M), str(M), M._repr_latex_()]
+        printer = type("Printer", (), {"text": lambda self, text: shown.append(text)})()
+        M._repr_pretty_(printer, False)
+    assert all(len(text) < 20_000 for text in shown)
+    assert shown[0].startswith("5408x784 matrix") and shown[-1] == shown[0]
+    plain = sympy.SparseMatrix(M)
+    assert M == plain and plain == M and isinstance(M, sympy.SparseMatrix)
+    assert M[5407, 783] == plain[5407, 783] == sympy.Symbol("w_{8,1,3,3}", real=True)
+    column = M[:, 0]
+    assert column == plain[:, 0] and (M.T * column).shape == (784, 1)
+    M[0, 0] = 0  # mutable like any SparseMatrix, and a fresh copy per call
+    assert plain[0, 0] != 0 and sc.Conv2d((1, 28, 28), 8, 3).matrix() == plain
+
+
+def test_a_small_matrix_prints_as_sympy_prints_it() -> None:
+    M = sc.Conv1d((1, 4), 1, 2, bias=False).matrix()
+    plain = sympy.SparseMatrix(M)
+    assert (repr(M), str(M)) == (repr(plain), str(plain))
+    assert M._repr_latex_() == f"$\\displaystyle {sympy.latex(plain)}$"
