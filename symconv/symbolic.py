@@ -38,6 +38,8 @@ __all__ = [
     "public_sparse_matrix",
     "rows_of_entries",
     "sparse_matrix_from_rows",
+    "sum_of_terms",
+    "times",
 ]
 
 MAX_SYMBOLIC_ENTRIES = 10_000_000
@@ -339,3 +341,53 @@ def _numeric_terms(
 
 def _rational(value: Any) -> sympy.Rational:
     return sympy.Rational(value.numerator, value.denominator)
+
+
+def times(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    """``a * b``; two distinct commuting symbols skip SymPy's general ``Mul`` (much faster).
+
+    The result is the very expression SymPy would build (same arguments, same
+    order), made with SymPy's private ``Mul._from_args``; anything else goes
+    through ``a * b``.
+
+    Examples
+    --------
+    >>> u, v = sympy.symbols("u v")
+    >>> times(v, u) == v * u, times(u, u)
+    (True, u**2)
+    """
+    if a.is_Symbol and b.is_Symbol and a != b and a.is_commutative and b.is_commutative:
+        try:
+            from sympy.core.mul import _mulsort
+
+            pair = [a, b]
+            _mulsort(pair)
+            return sympy.Mul._from_args(tuple(pair), True)
+        except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
+            pass
+    return a * b
+
+
+def sum_of_terms(terms: list[sympy.Expr]) -> sympy.Expr:
+    """``Add(*terms)``; distinct products of two symbols skip SymPy's term collection.
+
+    Examples
+    --------
+    >>> u, v, w = sympy.symbols("u v w")
+    >>> sum_of_terms([v * w, u * v]) == sympy.Add(v * w, u * v)
+    True
+    """
+    simple = len(terms) > 1 and all(
+        t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and t.args[1].is_Symbol
+        for t in terms
+    )
+    if simple and len(set(terms)) == len(terms):
+        try:
+            from sympy.core.add import _addsort
+
+            ordered = list(terms)
+            _addsort(ordered)
+            return sympy.Add._from_args(tuple(ordered), True)
+        except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
+            pass
+    return sympy.Add(*terms)

@@ -349,3 +349,19 @@ def test_a_small_matrix_prints_as_sympy_prints_it() -> None:
     plain = sympy.SparseMatrix(M)
     assert (repr(M), str(M)) == (repr(plain), str(plain))
     assert M._repr_latex_() == f"$\\displaystyle {sympy.latex(plain)}$"
+
+
+@pytest.mark.parametrize("net", [
+    sc.Sequential(sc.Dense(5, 4), sc.Dense(4, 3, bias=False)),
+    sc.Sequential(sc.Conv1d((1, 7), 2, 3), sc.Conv1d((2, 5), 1, 2, bias=False)),
+    sc.Sequential(sc.Conv1d((1, 6), 1, 3, padding=1, padding_mode="reflect"),
+                  sc.AvgPool1d((1, 6), 2), sc.Dense(3, 2, weight_name="u")),
+])
+def test_fast_products_are_the_expressions_sympy_builds(net: sc.Sequential) -> None:
+    expected = sympy.Matrix(net.layers[0].matrix())
+    for layer in net.layers[1:]:
+        expected = sympy.Matrix(layer.matrix()) * expected
+    got = net.matrix()
+    assert got == sympy.SparseMatrix(expected)
+    assert [sympy.srepr(v) for v in got] == [sympy.srepr(v) for v in expected]
+    assert all(hash(a) == hash(b) for a, b in zip(got, expected, strict=True))
