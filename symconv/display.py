@@ -92,7 +92,7 @@ def matrix_window(
     Examples
     --------
     >>> matrix_window(sympy.eye(40), 2, 2)[2][39]
-    {39: 1}
+    {0: 0, 39: 1}
     """
     rows = _shown(matrix.rows, check_display_limit(max_rows, "max_rows"))
     cols = _shown(matrix.cols, check_display_limit(max_cols, "max_cols"))

@@ -10,6 +10,7 @@ example has a deadline so a hang fails instead of stalling the suite.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable
@@ -40,7 +41,8 @@ VALUE = st.one_of(
 )
 SHAPE = st.one_of(st.lists(SMALL, min_size=1, max_size=4).map(tuple), SMALL, HOSTILE)
 CLASSES = sorted(layer_classes().items())
-FUZZ = settings(deadline=timedelta(seconds=20),
+FUZZ = settings(max_examples=min(settings.default.max_examples, 300),  # ci: 300 each
+                deadline=timedelta(seconds=20),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
@@ -112,8 +114,9 @@ def test_constructors_and_views(name: str, cls: type[sc.Layer], data: st.DataObj
     st.text(max_size=30), HOSTILE,
 ))
 def test_forward_inputs(x: Any) -> None:
-    for layer in (sc.Conv1d((1, 3), 1, 2), sc.ReLU(3), sc.AvgPool1d((1, 3), 2)):
-        _outcome(lambda layer=layer: layer.forward(x), {"x": x})
+    layers: list[sc.Layer] = [sc.Conv1d((1, 3), 1, 2), sc.ReLU(3), sc.AvgPool1d((1, 3), 2)]
+    for layer in layers:
+        _outcome(functools.partial(layer.forward, x), {"x": x})
 
 
 @FUZZ

