@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 
 from symconv.errors import SymconvError
+from symconv.geometry import shown_value
 from symconv.symbolic import entry_values, rows_of_entries
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def check_display_limit(value: object, name: str) -> int:
     if (isinstance(value, numbers.Integral) and not isinstance(value, bool)
             and 1 <= int(value) <= MAX_DISPLAY):
         return int(value)
-    raise SymconvError(f"{name}={value!r} must be an integer from 1 to {MAX_DISPLAY}")
+    raise SymconvError(f"{name}={shown_value(value)} must be an integer from 1 to {MAX_DISPLAY}")
 
 
 def _shown(count: int, limit: int) -> list[int | None]:

@@ -22,6 +22,7 @@ import sympy
 from symconv.bigmatrix import LayerMatrix
 from symconv.connectivity import Connectivity
 from symconv.errors import SizeLimitError, SymconvError
+from symconv.geometry import shown_value
 from symconv.inputs import ForwardInput
 
 __all__ = [
@@ -134,7 +135,7 @@ def check_limit(limit: object, name: str) -> int:
             number = int(number) if math.isfinite(number) and number.is_integer() else -1
         if number >= 0:
             return int(number)
-    raise SymconvError(f"{name}={limit!r} must be a whole number >= 0")
+    raise SymconvError(f"{name}={shown_value(limit)} must be a whole number >= 0")
 
 
 def entry_values(conn: Connectivity, weights: Sequence[sympy.Expr]) -> np.ndarray:

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symconv as sc
+from symconv.geometry import shown_value
 from symconv.spec import layer_classes
 
 LIMIT = 4_000
@@ -60,7 +61,9 @@ def _outcome(call: Callable[[], Any], arguments: dict[str, Any]) -> Any:
         return call()
     except Exception as error:  # the point is to see every kind of error
         if not _allowed(error, arguments):
-            raise AssertionError(f"{type(error).__name__} for {arguments!r}: {error}") from error
+            raise AssertionError(
+                f"{type(error).__name__} for {shown_value(tuple(arguments.values()))}: {error}"
+            ) from error
         return None
 
 
