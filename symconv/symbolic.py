@@ -38,6 +38,7 @@ __all__ = [
     "gc_paused",
     "public_sparse_matrix",
     "rows_of_entries",
+    "scaled",
     "sparse_matrix_from_rows",
     "sum_of_terms",
     "times",
@@ -302,13 +303,14 @@ def forward_column(
     """
     if x.kind == "symbolic":
         rows = rows_of_entries(conn, entry_values(conn, weights))
-        out = [[v * x.values[c] for c, v in rows.get(r, {}).items()] for r in range(conn.n_out)]
+        out = [[times(v, x.values[c]) for c, v in rows.get(r, {}).items()]
+               for r in range(conn.n_out)]
     else:
         out = _numeric_terms(conn, weights, x)
     if bias is not None:
         for terms, b in zip(out, bias, strict=True):
             terms.append(b)
-    return sympy.Matrix([sympy.Add(*terms) for terms in out])
+    return sympy.Matrix([sum_of_terms(terms) for terms in out])
 
 
 def _numeric_terms(
@@ -336,7 +338,7 @@ def _numeric_terms(
         symbol = symbols.get(p)
         if symbol is None:
             symbol = symbols[p] = weights[p]
-        out[r].append(number(coefficient) * symbol)
+        out[r].append(scaled(number(coefficient), symbol))
     return out
 
 
@@ -370,25 +372,67 @@ def times(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
 
 
 def sum_of_terms(terms: list[sympy.Expr]) -> sympy.Expr:
-    """``Add(*terms)``; distinct products of two symbols skip SymPy's term collection.
+    """``Add(*terms)``; for simple terms SymPy's term collection is skipped.
+
+    Simple terms are at most one number and products ``c*s`` of a number or a
+    symbol ``c`` with a symbol ``s``, all with distinct ``s``: then the sum is
+    assembled with SymPy's own ordering (private ``Add._from_args``), the very
+    expression ``Add`` would build. Anything else goes through ``Add``.
 
     Examples
     --------
     >>> u, v, w = sympy.symbols("u v w")
-    >>> sum_of_terms([v * w, u * v]) == sympy.Add(v * w, u * v)
+    >>> sum_of_terms([v * w, u * v, 2]) == sympy.Add(v * w, u * v, 2)
     True
+    >>> sum_of_terms([sympy.Float(0.5) * w, u, sympy.Rational(1, 3)])
+    u + 0.5*w + 1/3
     """
-    simple = len(terms) > 1 and all(
-        t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and t.args[1].is_Symbol
-        for t in terms
-    )
-    if simple and len(set(terms)) == len(terms):
+    numbers = [t for t in terms if t.is_Number]
+    rest = [t for t in terms if not t.is_Number]
+    bases = [_simple_base(t) for t in rest]
+    if (len(terms) > 1 and len(numbers) <= 1 and all(n.is_finite and n != 0 for n in numbers)
+            and None not in bases and len(set(bases)) == len(bases)):
         try:
             from sympy.core.add import _addsort
 
-            ordered = list(terms)
-            _addsort(ordered)
-            return sympy.Add._from_args(tuple(ordered), True)
+            _addsort(rest)
+            args = (*numbers, *rest)
+            return args[0] if len(args) == 1 else sympy.Add._from_args(args, True)
         except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
             pass
     return sympy.Add(*terms)
+
+
+def _simple_base(term: sympy.Expr) -> sympy.Expr | None:
+    """The ``s`` of a symbol ``s`` or a product ``c*s`` of a symbol or finite number ``c``."""
+    if term.is_Symbol:
+        return term
+    if term.is_Mul and len(term.args) == 2:
+        c, s = term.args
+        if c.is_Number and c.is_finite and c != 0 and c != 1 and s.is_Symbol:
+            return s
+        if c.is_Symbol and s.is_Symbol:
+            return term
+    return None
+
+
+def scaled(coefficient: sympy.Number, symbol: sympy.Expr) -> sympy.Expr:
+    """``coefficient * symbol`` for a number and a symbol (or 1), as SymPy builds it.
+
+    Examples
+    --------
+    >>> w = sympy.Symbol("w")
+    >>> scaled(sympy.Float(0.5), w) == 0.5 * w, scaled(sympy.Integer(1), w)
+    (True, w)
+    """
+    if symbol is sympy.S.One:
+        return coefficient
+    if coefficient is sympy.S.One:
+        return symbol
+    if (symbol.is_Symbol and symbol.is_commutative and coefficient.is_finite
+            and coefficient != 0):
+        try:
+            return sympy.Mul._from_args((coefficient, symbol), True)
+        except (AttributeError, TypeError):  # pragma: no cover - future SymPy
+            pass
+    return coefficient * symbol

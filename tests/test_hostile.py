@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -365,3 +366,29 @@ def test_fast_products_are_the_expressions_sympy_builds(net: sc.Sequential) -> N
     assert got == sympy.SparseMatrix(expected)
     assert [sympy.srepr(v) for v in got] == [sympy.srepr(v) for v in expected]
     assert all(hash(a) == hash(b) for a, b in zip(got, expected, strict=True))
+
+
+@pytest.mark.parametrize("layer", [
+    sc.Conv2d((2, 4, 4), 2, 3, padding=1), sc.AvgPool1d((1, 7), 3, stride=2, padding=1),
+    sc.Conv1d((1, 6), 1, 3, padding=1, padding_mode="reflect"), sc.Dense(3, 2),
+])
+@pytest.mark.parametrize("kind", ["symbols", "floats", "ints", "fractions", "mixed"])
+def test_fast_forward_gives_the_expressions_sympy_builds(layer: sc.Layer, kind: str) -> None:
+    rng = np.random.default_rng(3)
+    x: Any = {
+        "symbols": list(layer.input_symbols),
+        "floats": rng.normal(size=layer.n_in),
+        "ints": rng.integers(-3, 4, size=layer.n_in),
+        "fractions": [Fraction(int(v), 7) for v in rng.integers(-3, 4, size=layer.n_in)],
+        "mixed": [sympy.Symbol("a") * i if i % 2 else i for i in range(layer.n_in)],
+    }[kind]
+    column = sympy.Matrix([sympy.sympify(v) for v in np.ravel(np.asarray(x, dtype=object))])
+    expected = sympy.Matrix(layer.matrix()) * column
+    if layer.bias is not None:
+        bias = list(layer.bias)
+        per_unit = [bias[r * len(bias) // layer.n_out] for r in range(layer.n_out)]
+        expected += sympy.Matrix(per_unit)
+    got = layer.forward(x)
+    if kind == "floats":  # the same expressions up to the order of float additions
+        got, expected = got.applyfunc(lambda v: v.n(12)), expected.applyfunc(lambda v: v.n(12))
+    assert [sympy.srepr(v) for v in got] == [sympy.srepr(v) for v in expected]
