@@ -382,7 +382,7 @@ def sum_of_terms(terms: list[sympy.Expr]) -> sympy.Expr:
     Examples
     --------
     >>> u, v, w = sympy.symbols("u v w")
-    >>> sum_of_terms([v * w, u * v, 2]) == sympy.Add(v * w, u * v, 2)
+    >>> sum_of_terms([v * w, u * v, sympy.Integer(2)]) == sympy.Add(v * w, u * v, 2)
     True
     >>> sum_of_terms([sympy.Float(0.5) * w, u, sympy.Rational(1, 3)])
     u + 0.5*w + 1/3
