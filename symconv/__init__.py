@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 # and its entry in __all__.
 if typing.TYPE_CHECKING:
     from symconv.adaptive import AdaptiveAvgPool1d, AdaptiveAvgPool2d
+    from symconv.bigmatrix import LayerMatrix
     from symconv.conv import Conv1d, Conv2d, Conv3d
     from symconv.dense import Dense, Linear
     from symconv.errors import (
@@ -97,6 +98,7 @@ __all__ = [
     "Identity",
     "Layer",
     "LayerConfigError",
+    "LayerMatrix",
     "LeakyReLU",
     "Linear",
     "LinearRNN",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 
 from symconv.errors import SymconvError
+from symconv.geometry import shown_value
 from symconv.symbolic import entry_values, rows_of_entries
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ __all__ = [
     "matrix_latex",
     "matrix_markdown",
     "matrix_text",
+    "matrix_window",
     "visible_window",
 ]
 
@@ -52,7 +54,7 @@ def check_display_limit(value: object, name: str) -> int:
     if (isinstance(value, numbers.Integral) and not isinstance(value, bool)
             and 1 <= int(value) <= MAX_DISPLAY):
         return int(value)
-    raise SymconvError(f"{name}={value!r} must be an integer from 1 to {MAX_DISPLAY}")
+    raise SymconvError(f"{name}={shown_value(value)} must be an integer from 1 to {MAX_DISPLAY}")
 
 
 def _shown(count: int, limit: int) -> list[int | None]:
@@ -83,8 +85,33 @@ def visible_window(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_C
     return rows, cols, rows_of_entries(conn, entry_values(conn, layer._weight_symbols))
 
 
-def matrix_text(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
-    """The matrix as aligned text, with ``⋯``, ``⋮`` and ``⋱`` where it is cut.
+def matrix_window(
+    matrix: sympy.MatrixBase, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS
+) -> Window:
+    """:func:`visible_window` of a SymPy matrix: only the shown entries are read.
+
+    Examples
+    --------
+    >>> matrix_window(sympy.eye(40), 2, 2)[2][39]
+    {0: 0, 39: 1}
+    """
+    rows = _shown(matrix.rows, check_display_limit(max_rows, "max_rows"))
+    cols = _shown(matrix.cols, check_display_limit(max_cols, "max_cols"))
+    shown_cols = [c for c in cols if c is not None]
+    entries = {r: {c: matrix[r, c] for c in shown_cols} for r in rows if r is not None}
+    return rows, cols, entries
+
+
+def _window(source: Layer | sympy.MatrixBase, max_rows: int, max_cols: int) -> Window:
+    if isinstance(source, sympy.MatrixBase):
+        return matrix_window(source, max_rows, max_cols)
+    return visible_window(source, max_rows, max_cols)
+
+
+def matrix_text(
+    layer: Layer | sympy.MatrixBase, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS
+) -> str:
+    """The matrix (of a layer, or a SymPy matrix) as aligned text, cut with ``⋯ ⋮ ⋱``.
 
     Examples
     --------
@@ -94,7 +121,7 @@ def matrix_text(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS
     ⎢ 0   w_1  w_2   0 ⎥
     ⎣ 0    0   w_1  w_2⎦
     """
-    rows, cols, entries = visible_window(layer, max_rows, max_cols)
+    rows, cols, entries = _window(layer, max_rows, max_cols)
     grid = [
         [_cell_text(entries, r, c) for c in cols]
         for r in rows
@@ -118,7 +145,9 @@ def _cell_text(entries: dict[int, dict[int, Any]], r: int | None, c: int | None)
     return str(entries.get(r, {}).get(c, 0))
 
 
-def matrix_latex(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
+def matrix_latex(
+    layer: Layer | sympy.MatrixBase, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS
+) -> str:
     r"""The matrix as a LaTeX array in brackets, with ``\cdots``, ``\vdots``, ``\ddots`` cuts.
 
     An ``array`` rather than ``bmatrix`` keeps wide matrices legal in plain LaTeX.
@@ -132,7 +161,7 @@ def matrix_latex(layer: Layer, max_rows: int = MAX_ROWS, max_cols: int = MAX_COL
     0 & w_{1} & w_{2}
     \end{array}\right]
     """
-    rows, cols, entries = visible_window(layer, max_rows, max_cols)
+    rows, cols, entries = _window(layer, max_rows, max_cols)
     lines = [
         " & ".join(_cell_latex(entries, r, c) for c in cols)
         for r in rows

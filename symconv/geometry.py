@@ -27,6 +27,7 @@ __all__ = [
     "conv_output_length",
     "pool_output_length",
     "resolve_padding",
+    "shown_value",
     "transposed_output_length",
 ]
 
@@ -60,22 +61,28 @@ def as_int(value: object, name: str, *, minimum: int = 1) -> int:
     symconv.errors.LayerConfigError: stride=2.5 must be an integer
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise LayerConfigError(f"{name}={_shown(value)} must be an integer")
+        raise LayerConfigError(f"{name}={shown_value(value)} must be an integer")
     number = int(value)
     if number < minimum:
         bound = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise LayerConfigError(f"{name}={_shown(value)} must be {bound}")
+        raise LayerConfigError(f"{name}={shown_value(value)} must be {bound}")
     if number > MAX_EXTENT:
-        raise LayerConfigError(f"{name}={_shown(value)} is larger than {MAX_EXTENT:,}")
+        raise LayerConfigError(f"{name}={shown_value(value)} is larger than {MAX_EXTENT:,}")
     return number
 
 
-def _shown(value: object) -> str:
-    """A short repr: huge integers are shown by their digit count."""
+def shown_value(value: object) -> str:
+    """A short repr for messages: huge integers are named by their number of digits.
+
+    Examples
+    --------
+    >>> shown_value((1, 10**40))
+    '(1, <an integer of 41 digits>)'
+    """
     if isinstance(value, numbers.Integral) and abs(int(value)) > 10**30:
         return f"<an integer of {int(value).bit_length() * 30103 // 100000 + 1} digits>"
     if isinstance(value, tuple | list) and len(value) <= 8:
-        items = [_shown(item) for item in value]
+        items = [shown_value(item) for item in value]
         if isinstance(value, list):
             return f"[{', '.join(items)}]"
         return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
@@ -99,7 +106,7 @@ def as_flag(value: object, name: str) -> bool:
     symconv.errors.LayerConfigError: ceil_mode='x' must be True or False
     """
     if not isinstance(value, bool | np.bool_):
-        raise LayerConfigError(f"{name}={_shown(value)} must be True or False")
+        raise LayerConfigError(f"{name}={shown_value(value)} must be True or False")
     return bool(value)
 
 
@@ -117,11 +124,12 @@ def as_tuple(value: object, n: int, name: str, *, minimum: int = 1) -> tuple[int
     ...
     symconv.errors.LayerConfigError: stride=(1, 2, 3) must be an int or a tuple of 2 ints
     """
+    wrong = f"{name}={shown_value(value)} must be an int or a tuple of {n} ints"
     if isinstance(value, _NOT_SEQUENCES):
-        raise LayerConfigError(f"{name}={_shown(value)} must be an int or a tuple of {n} ints")
+        raise LayerConfigError(wrong)
     if isinstance(value, Sequence):
         if len(value) != n:
-            raise LayerConfigError(f"{name}={_shown(value)} must be an int or a tuple of {n} ints")
+            raise LayerConfigError(wrong)
         checked = []
         for item in value:
             try:
@@ -129,7 +137,7 @@ def as_tuple(value: object, n: int, name: str, *, minimum: int = 1) -> tuple[int
             except LayerConfigError:
                 bound = "positive ints" if minimum == 1 else f"ints >= {minimum}"
                 bound += f" of at most {MAX_EXTENT:,}"
-                raise LayerConfigError(f"{name}={_shown(value)} must hold {bound}") from None
+                raise LayerConfigError(f"{name}={shown_value(value)} must hold {bound}") from None
         return tuple(checked)
     return (as_int(value, name, minimum=minimum),) * n
 
@@ -153,7 +161,7 @@ def check_in_shape(in_shape: object, spatial_dims: int, layer: str) -> tuple[int
         or isinstance(in_shape, _NOT_SEQUENCES)
         or len(in_shape) != spatial_dims + 1
     ):
-        raise LayerConfigError(f"in_shape={_shown(in_shape)} must be {expected} for {layer}")
+        raise LayerConfigError(f"in_shape={shown_value(in_shape)} must be {expected} for {layer}")
     return check_shape(in_shape, "in_shape")
 
 
@@ -175,7 +183,7 @@ def check_shape(shape: Sequence[object], name: str) -> tuple[int, ...]:
             checked.append(int(item))
     if not all(1 <= item <= MAX_EXTENT for item in checked):
         raise LayerConfigError(
-            f"{name}={_shown(tuple(shape))} must hold positive integers "
+            f"{name}={shown_value(tuple(shape))} must hold positive integers "
             f"of at most {MAX_EXTENT:,}"
         )
     return tuple(checked)

@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from symconv.errors import ShapeMismatchError, SymconvError
+from symconv.geometry import shown_value
 
 __all__ = ["ForwardInput", "forward_input", "numeric_array"]
 
@@ -46,16 +47,11 @@ class ForwardInput:
         return tuple(self.values)
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _array(x: Any) -> np.ndarray:
     """``x`` as a NumPy array (object dtype unless numeric), refusing what cannot be one."""
     if isinstance(x, str | bytes | bytearray):
         raise SymconvError(
-            f"x={_shown(x)} is text; pass numbers or SymPy expressions "
+            f"x={shown_value(x)} is text; pass numbers or SymPy expressions "
             "(strings are never evaluated)"
         )
     if hasattr(x, "detach") and callable(x.detach):
@@ -73,7 +69,7 @@ def _array(x: Any) -> np.ndarray:
         return np.asarray(x, dtype=object)
     except ValueError:
         raise ShapeMismatchError(
-            f"x={_shown(x)} is ragged; it must be a flat sequence or a regular array"
+            f"x={shown_value(x)} is ragged; it must be a flat sequence or a regular array"
         ) from None
 
 
@@ -102,7 +98,7 @@ def _entry(value: Any, index: int) -> sympy.Expr | int | Fraction | float:
         value, numbers.Number | sympy.Basic | np.generic
     ):
         raise SymconvError(
-            f"x[{index}]={_shown(value)} is not a number or a SymPy expression"
+            f"x[{index}]={shown_value(value)} is not a number or a SymPy expression"
         )
     if isinstance(value, numbers.Rational):
         return Fraction(int(value.numerator), int(value.denominator))
@@ -112,10 +108,10 @@ def _entry(value: Any, index: int) -> sympy.Expr | int | Fraction | float:
         expr = sympy.sympify(value, strict=True)
     except (sympy.SympifyError, TypeError, ValueError):
         raise SymconvError(
-            f"x[{index}]={_shown(value)} is not a number or a SymPy expression"
+            f"x[{index}]={shown_value(value)} is not a number or a SymPy expression"
         ) from None
     if not isinstance(expr, sympy.Expr):
-        raise SymconvError(f"x[{index}]={_shown(value)} is not an expression")
+        raise SymconvError(f"x[{index}]={shown_value(value)} is not an expression")
     if expr.is_Rational:
         return Fraction(int(expr.p), int(expr.q))
     if expr.is_Float and expr._prec <= 53:

@@ -16,6 +16,7 @@ import sympy
 from symconv.connectivity import Connectivity, Structure
 from symconv.describe import counted
 from symconv.errors import LayerConfigError, ShapeMismatchError, UnitIndexError
+from symconv.geometry import shown_value
 from symconv.inputs import ForwardInput, forward_input, numeric_array
 from symconv.names import check_names
 from symconv.symbolic import (
@@ -513,7 +514,8 @@ class Layer(CalledLikeAModule):
         if isinstance(unit, numbers.Integral) and not isinstance(unit, bool):
             if not 0 <= int(unit) < self.n_out:
                 raise UnitIndexError(
-                    f"output unit {unit} is outside 0..{self.n_out - 1} of {self.short_repr()}"
+                    f"output unit {shown_value(unit)} is outside 0..{self.n_out - 1} of "
+                    f"{self.short_repr()}"
                 )
             return int(unit)
         if (
@@ -524,7 +526,8 @@ class Layer(CalledLikeAModule):
         ):
             return int(np.ravel_multi_index(tuple(int(i) for i in unit), self.out_shape))
         raise UnitIndexError(
-            f"output unit {unit!r} is not an index into the output of shape {self.out_shape}"
+            f"output unit {shown_value(unit)} is not an index into the output of shape "
+            f"{self.out_shape}"
         )
 
     def receptive_field(self, output_unit: int | Sequence[int]) -> tuple[int, ...]:

@@ -37,6 +37,8 @@ from symconv.symbolic import (
     check_numeric_size,
     check_symbolic_size,
     sparse_matrix_from_rows,
+    sum_of_terms,
+    times,
 )
 
 if TYPE_CHECKING:
@@ -101,9 +103,9 @@ def _product_rows(left: Rows, right: Rows) -> Rows:
                 key = (lv, rv)
                 value = products.get(key)
                 if value is None:
-                    value = products[key] = lv * rv
+                    value = products[key] = times(lv, rv)
                 terms[c].append(value)
-        entries = {c: sympy.Add(*t) for c, t in terms.items()}
+        entries = {c: sum_of_terms(t) for c, t in terms.items()}
         out[r] = {c: v for c, v in entries.items() if v != 0}
     return out
 

@@ -34,7 +34,8 @@ import sympy
 
 from symconv.connectivity import AxisMap, ChannelPairs, Structure, Weighting, shared_while_used
 from symconv.dense import _dense_in_shape
-from symconv.errors import LayerConfigError, NotLinearError
+from symconv.errors import LayerConfigError, NotLinearError, SymconvError
+from symconv.geometry import shown_value
 from symconv.inputs import forward_input
 from symconv.layer import Layer
 from symconv.options import check_torch_options
@@ -146,10 +147,17 @@ class _Nonlinear(_ParameterFree):
         conn = self.connectivity
         bounds = np.searchsorted(conn.out_unit, np.arange(self.n_out + 1)).tolist()
         columns = conn.in_unit.tolist()
-        return sympy.Matrix([
-            self._combine([values[c] for c in columns[a:b]])
-            for a, b in itertools.pairwise(bounds)
-        ])
+        outputs = []
+        for a, b in itertools.pairwise(bounds):
+            window = [values[c] for c in columns[a:b]]
+            try:
+                outputs.append(self._combine(window))
+            except (TypeError, ValueError) as err:  # e.g. the maximum of complex numbers
+                raise SymconvError(
+                    f"{type(self).__name__} cannot compute {shown_value(window)} ({self.rule}): "
+                    f"{err}"
+                ) from None
+        return sympy.Matrix(outputs)
 
     def __str__(self) -> str:
         return repr(self)

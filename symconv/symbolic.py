@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 import sympy
 
+from symconv.bigmatrix import LayerMatrix
 from symconv.connectivity import Connectivity
 from symconv.errors import SizeLimitError, SymconvError
+from symconv.geometry import shown_value
 from symconv.inputs import ForwardInput
 
 __all__ = [
@@ -36,7 +38,10 @@ __all__ = [
     "gc_paused",
     "public_sparse_matrix",
     "rows_of_entries",
+    "scaled",
     "sparse_matrix_from_rows",
+    "sum_of_terms",
+    "times",
 ]
 
 MAX_SYMBOLIC_ENTRIES = 10_000_000
@@ -131,7 +136,7 @@ def check_limit(limit: object, name: str) -> int:
             number = int(number) if math.isfinite(number) and number.is_integer() else -1
         if number >= 0:
             return int(number)
-    raise SymconvError(f"{name}={limit!r} must be a whole number >= 0")
+    raise SymconvError(f"{name}={shown_value(limit)} must be a whole number >= 0")
 
 
 def entry_values(conn: Connectivity, weights: Sequence[sympy.Expr]) -> np.ndarray:
@@ -231,7 +236,7 @@ def _group_rows(conn: Connectivity, values: np.ndarray) -> Rows:
 
 
 def sparse_matrix_from_rows(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMatrix:
-    """A mutable ``sympy.SparseMatrix`` from ``{row: {column: value}}``, without copies.
+    """A :class:`~symconv.bigmatrix.LayerMatrix` from ``{row: {column: value}}``, no copies.
 
     The rows come from the connectivity core, whose indices are in range by
     construction, so SymPy's per-entry range checks are skipped. This is the only
@@ -255,7 +260,7 @@ def sparse_matrix_from_rows(n_rows: int, n_cols: int, rows: Rows) -> sympy.Spars
         dict.update(rep, rows)
         rep.shape = (rep.rows, rep.cols) = (n_rows, n_cols)
         rep.domain = EXRAW
-        return sympy.SparseMatrix._fromrep(DomainMatrix.from_rep(rep))
+        return LayerMatrix._fromrep(DomainMatrix.from_rep(rep))
     except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
         return public_sparse_matrix(n_rows, n_cols, rows)
 
@@ -270,7 +275,7 @@ def public_sparse_matrix(n_rows: int, n_cols: int, rows: Rows) -> sympy.SparseMa
     Matrix([[0, a]])
     """
     flat = {(r, c): v for r, row in rows.items() for c, v in row.items()}
-    return sympy.SparseMatrix(n_rows, n_cols, flat)
+    return LayerMatrix(n_rows, n_cols, flat)
 
 
 def forward_column(
@@ -298,13 +303,14 @@ def forward_column(
     """
     if x.kind == "symbolic":
         rows = rows_of_entries(conn, entry_values(conn, weights))
-        out = [[v * x.values[c] for c, v in rows.get(r, {}).items()] for r in range(conn.n_out)]
+        out = [[times(v, x.values[c]) for c, v in rows.get(r, {}).items()]
+               for r in range(conn.n_out)]
     else:
         out = _numeric_terms(conn, weights, x)
     if bias is not None:
         for terms, b in zip(out, bias, strict=True):
             terms.append(b)
-    return sympy.Matrix([sympy.Add(*terms) for terms in out])
+    return sympy.Matrix([sum_of_terms(terms) for terms in out])
 
 
 def _numeric_terms(
@@ -332,9 +338,101 @@ def _numeric_terms(
         symbol = symbols.get(p)
         if symbol is None:
             symbol = symbols[p] = weights[p]
-        out[r].append(number(coefficient) * symbol)
+        out[r].append(scaled(number(coefficient), symbol))
     return out
 
 
 def _rational(value: Any) -> sympy.Rational:
     return sympy.Rational(value.numerator, value.denominator)
+
+
+def times(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    """``a * b``; two distinct commuting symbols skip SymPy's general ``Mul`` (much faster).
+
+    The result is the very expression SymPy would build (same arguments, same
+    order), made with SymPy's private ``Mul._from_args``; anything else goes
+    through ``a * b``.
+
+    Examples
+    --------
+    >>> u, v = sympy.symbols("u v")
+    >>> times(v, u) == v * u, times(u, u)
+    (True, u**2)
+    """
+    if a.is_Symbol and b.is_Symbol and a != b and a.is_commutative and b.is_commutative:
+        try:
+            from sympy.core.mul import _mulsort
+
+            pair = [a, b]
+            _mulsort(pair)
+            return sympy.Mul._from_args(tuple(pair), True)
+        except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
+            pass
+    return a * b
+
+
+def sum_of_terms(terms: list[sympy.Expr]) -> sympy.Expr:
+    """``Add(*terms)``; for simple terms SymPy's term collection is skipped.
+
+    Simple terms are at most one number and products ``c*s`` of a number or a
+    symbol ``c`` with a symbol ``s``, all with distinct ``s``: then the sum is
+    assembled with SymPy's own ordering (private ``Add._from_args``), the very
+    expression ``Add`` would build. Anything else goes through ``Add``.
+
+    Examples
+    --------
+    >>> u, v, w = sympy.symbols("u v w")
+    >>> sum_of_terms([v * w, u * v, sympy.Integer(2)]) == sympy.Add(v * w, u * v, 2)
+    True
+    >>> sum_of_terms([sympy.Float(0.5) * w, u, sympy.Rational(1, 3)])
+    u + 0.5*w + 1/3
+    """
+    numbers = [t for t in terms if t.is_Number]
+    rest = [t for t in terms if not t.is_Number]
+    bases = [_simple_base(t) for t in rest]
+    if (len(terms) > 1 and len(numbers) <= 1 and all(n.is_finite and n != 0 for n in numbers)
+            and None not in bases and len(set(bases)) == len(bases)):
+        try:
+            from sympy.core.add import _addsort
+
+            _addsort(rest)
+            args = (*numbers, *rest)
+            return args[0] if len(args) == 1 else sympy.Add._from_args(args, True)
+        except (ImportError, AttributeError, TypeError):  # pragma: no cover - future SymPy
+            pass
+    return sympy.Add(*terms)
+
+
+def _simple_base(term: sympy.Expr) -> sympy.Expr | None:
+    """The ``s`` of a symbol ``s`` or a product ``c*s`` of a symbol or finite number ``c``."""
+    if term.is_Symbol:
+        return term
+    if term.is_Mul and len(term.args) == 2:
+        c, s = term.args
+        if c.is_Number and c.is_finite and c != 0 and c != 1 and s.is_Symbol:
+            return s
+        if c.is_Symbol and s.is_Symbol:
+            return term
+    return None
+
+
+def scaled(coefficient: sympy.Number, symbol: sympy.Expr) -> sympy.Expr:
+    """``coefficient * symbol`` for a number and a symbol (or 1), as SymPy builds it.
+
+    Examples
+    --------
+    >>> w = sympy.Symbol("w")
+    >>> scaled(sympy.Float(0.5), w) == 0.5 * w, scaled(sympy.Integer(1), w)
+    (True, w)
+    """
+    if symbol is sympy.S.One:
+        return coefficient
+    if coefficient is sympy.S.One:
+        return symbol
+    if (symbol.is_Symbol and symbol.is_commutative and coefficient.is_finite
+            and coefficient != 0):
+        try:
+            return sympy.Mul._from_args((coefficient, symbol), True)
+        except (AttributeError, TypeError):  # pragma: no cover - future SymPy
+            pass
+    return coefficient * symbol

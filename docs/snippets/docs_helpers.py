@@ -292,3 +292,22 @@ def unit_rows(layer: Any, ax: Any, *, lit_units: Iterable[str] = (),
 
     return symconv.plot_unit_rows(layer, ax, lit_units=lit_units, lit_edges=lit_edges,
                                   edge_labels=edge_labels, title=title or None)
+
+
+def experiment(name: str) -> Any:
+    """The module of ``experiments/<name>.py`` (the experiments live beside the package).
+
+    Pages run an experiment at build time through this; readers run the same script
+    from the command line, so the notebooks leave it out.
+    """
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "experiments" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"{name}_experiment", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
