@@ -273,6 +273,10 @@ class Conv1d(_ConvNd):
     flip : bool
         symconv only: flip the kernel, giving true convolution (SciPy's and
         MATLAB's convention) instead of cross-correlation (default False).
+    same_split : {"pytorch", "scipy"}
+        symconv only: where ``padding="same"`` puts the odd extra unit of an even
+        kernel: at the end (``"pytorch"``, also MATLAB's, the default) or at the
+        start (``"scipy"``, as ``scipy.signal.convolve(..., mode="same")`` cuts).
     connection_table : array_like of bool, optional
         symconv only: a ``(C_out, C_in)`` table of which input channels feed which
         output channel (LeNet-5's C3); switched-off kernels are zero. Not combined
@@ -340,6 +344,10 @@ class Conv2d(_ConvNd):
     flip : bool
         symconv only: flip the kernel, giving true convolution (SciPy's and
         MATLAB's convention) instead of cross-correlation (default False).
+    same_split : {"pytorch", "scipy"}
+        symconv only: where ``padding="same"`` puts the odd extra unit of an even
+        kernel: at the end (``"pytorch"``, also MATLAB's, the default) or at the
+        start (``"scipy"``, as ``scipy.signal.convolve(..., mode="same")`` cuts).
     connection_table : array_like of bool, optional
         symconv only: a ``(C_out, C_in)`` table of which input channels feed which
         output channel (LeNet-5's C3); switched-off kernels are zero. Not combined
@@ -398,6 +406,10 @@ class Conv3d(_ConvNd):
     flip : bool
         symconv only: flip the kernel, giving true convolution (SciPy's and
         MATLAB's convention) instead of cross-correlation (default False).
+    same_split : {"pytorch", "scipy"}
+        symconv only: where ``padding="same"`` puts the odd extra unit of an even
+        kernel: at the end (``"pytorch"``, also MATLAB's, the default) or at the
+        start (``"scipy"``, as ``scipy.signal.convolve(..., mode="same")`` cuts).
     connection_table : array_like of bool, optional
         symconv only: a ``(C_out, C_in)`` table of which input channels feed which
         output channel (LeNet-5's C3); switched-off kernels are zero. Not combined
