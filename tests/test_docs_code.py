@@ -34,6 +34,7 @@ def _hook() -> ModuleType:
 
 
 pytest.importorskip("nbformat")
+pytest.importorskip("mkdocs", reason="the notebooks hook is docs build code ('.[docs]')")
 hook = _hook()
 NOTEBOOKS = {p: nb for p in PAGES if (nb := hook.page_notebook(p.read_text("utf-8"))) is not None}
 
