@@ -91,7 +91,7 @@ def draw(
     ...
     symconv.errors.ExportError: cannot export to 'plot.gif': unknown extension '.gif'; ...
     """
-    from symconv.exporting import checked_dpi, checked_target, export
+    from symconv.exporting import checked_dpi, checked_target
     from symconv.plots.figures import off_screen
     from symconv.plots.style import figure_style
 
@@ -103,12 +103,30 @@ def draw(
             options: dict[str, Any] = {} if dpi is None else {"dpi": checked_dpi(dpi)}
             symconv.animate_convolution(layer, path=target, **options)  # written atomically
         return target
-    target = checked_target(path, (".png", ".svg", ".pdf"))
+    return _draw_figure(layer, kind, [path], unit=unit, dpi=dpi)[0]
+
+
+def _draw_figure(
+    layer: Layer, kind: str, paths: Sequence[str | Path], *, unit: int = 1,
+    dpi: float | None = None,
+) -> list[Path]:
+    """Write one figure kind (not the animation) of ``layer`` to each of ``paths``.
+
+    The figure is drawn once and saved in the format of each path, byte for byte
+    what a fresh figure per file would give.
+    """
+    from symconv.exporting import checked_target, export
+    from symconv.plots.figures import off_screen
+    from symconv.plots.style import figure_style
+
+    targets = [checked_target(path, (".png", ".svg", ".pdf")) for path in paths]
     if not 1 <= unit <= layer.n_out:
         raise UnitIndexError(f"unit {unit} is outside the outputs 1..{layer.n_out} of "
                              f"{layer.short_repr()}")
+    options: dict[str, Any] = {} if dpi is None else {"dpi": dpi}
     with figure_style(), off_screen():
-        return export(_figure(kind, layer, unit), target, **({} if dpi is None else {"dpi": dpi}))
+        figure = _figure(kind, layer, unit)
+        return [export(figure, target, **options) for target in targets]
 
 
 FORMATS = ("text", "markdown", "latex", "html")
@@ -221,6 +239,8 @@ def _write_demo(folder: str | Path) -> list[Path]:
 
     The folder is created if needed; returns the paths written, in order.
     """
+    from itertools import groupby
+    from operator import itemgetter
     from pathlib import Path
 
     from symconv.exporting import export
@@ -229,7 +249,13 @@ def _write_demo(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     conv = parse_spec(CANONICAL_SPEC)
-    written = [draw(conv, kind, folder / name) for name, kind in DEMO_FIGURES]
+    written: list[Path] = []
+    for kind, group in groupby(DEMO_FIGURES, key=itemgetter(1)):  # each figure drawn once
+        names = [name for name, _ in group]
+        if kind == "animation":
+            written += [draw(conv, kind, folder / name) for name in names]
+        else:
+            written += _draw_figure(conv, kind, [folder / name for name in names])
     written += [export(conv, folder / name, **options) for name, options in DEMO_EXPORTS]
     return written
 

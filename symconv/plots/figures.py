@@ -142,8 +142,9 @@ def axes_size(ax: Axes) -> tuple[float, float]:
 def fit_canvas(figure: Figure, pad: float = 0.15) -> None:
     """Fit the canvas to what is drawn: nothing outside it, ``pad`` inches of margin.
 
-    The figure is laid out once (by its layout engine), its layout is then frozen
-    and the canvas grown or cut on each side to the drawn extent, each axes and
+    The figure is laid out (two passes of its layout engine, without drawing), its
+    layout is then frozen and the canvas grown or cut on each side to the drawn
+    extent, each axes and
     figure-level text keeping its place on the page. So the figure shows whole
     wherever it is saved (``plt.savefig`` without ``bbox_inches``, an export, a
     notebook) and keeps no empty margins.
@@ -168,7 +169,7 @@ def fit_canvas(figure: Figure, pad: float = 0.15) -> None:
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
         if engine is not None:  # constrained layout settles in two passes
             engine.execute(figure)
-        figure.draw_without_rendering()
+            engine.execute(figure)
     figure.set_layout_engine("none")
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     box = figure.get_tightbbox(renderer)
