@@ -4,7 +4,7 @@ import typing
 
 from symconv import _namespace
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Every public name, as type checkers and the docs see it. At run time each one is
 # imported on first use (see symconv/_namespace.py): add a name with one line here
