@@ -384,7 +384,7 @@ class GELU(_Elementwise):
 
     def __init__(self, in_shape: int | tuple[int, ...], approximate: str = "none") -> None:
         super().__init__(in_shape)
-        if approximate not in ("none", "tanh"):
+        if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
             raise LayerConfigError(f"approximate={approximate!r} must be 'none' or 'tanh'")
         self.approximate = approximate
         """``"none"`` (exact) or ``"tanh"`` (PyTorch's approximation)."""
