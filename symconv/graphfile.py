@@ -37,6 +37,7 @@ import numpy as np
 import sympy
 
 from symconv.errors import ExportError
+from symconv.geometry import shown_value
 from symconv.graph import LayerGraph, fill_edges
 from symconv.srepr import MAX_SREPR_CHARS, expression_from_srepr
 
@@ -321,6 +322,10 @@ def read_graph(path: str | Path, *, max_bytes: int = MAX_READ_BYTES) -> LayerGra
     >>> graph.nodes["h2"]["position"]
     (0, 1)
     """
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int | np.integer) \
+            or not 0 <= max_bytes < 2**62:
+        raise ExportError(
+            f"max_bytes={shown_value(max_bytes)} must be a whole number of bytes from 0")
     path = Path(path)
     raw = _read_raw(path, max_bytes)
     decode = _decoder(path)

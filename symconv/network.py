@@ -31,6 +31,7 @@ from symconv.errors import (
     ShapeMismatchError,
     SizeLimitError,
 )
+from symconv.geometry import shown_value
 from symconv.layer import CalledLikeAModule, Layer
 from symconv.symbolic import (
     Rows,
@@ -188,6 +189,9 @@ class Sequential(CalledLikeAModule):
                     f"{layer.in_shape}, but layer {position} ({type(before).__name__}) "
                     f"outputs {before.out_shape}"
                 )
+        if weights is not None and (isinstance(weights, str | bytes)
+                                    or not isinstance(weights, Sequence)):
+            raise LayerConfigError(f"weights={shown_value(weights)} is not a list, one per layer")
         if weights is not None and len(weights) != len(layers):
             raise ShapeMismatchError(
                 f"weights has {len(weights)} entries; the network has {len(layers)} layers"
@@ -222,13 +226,14 @@ class Sequential(CalledLikeAModule):
             factory, args, kwargs = step, (), {}
             if isinstance(step, tuple):
                 if not step or not callable(step[0]):
-                    raise LayerConfigError(f"step {position}={step!r} must start with a callable")
+                    raise LayerConfigError(
+                        f"step {position}={shown_value(step)} must start with a callable")
                 factory, *rest = step
                 if rest and isinstance(rest[-1], dict):
                     kwargs = rest.pop()
                 args = tuple(rest)
             if not callable(factory):
-                raise LayerConfigError(f"step {position}={step!r} is not callable")
+                raise LayerConfigError(f"step {position}={shown_value(step)} is not callable")
             layer = factory(shape, *args, **kwargs)
             if not isinstance(layer, Layer):
                 raise LayerConfigError(f"step {position} made {layer!r}, not a symconv layer")

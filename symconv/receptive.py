@@ -306,6 +306,16 @@ class ReceptiveField:
         return flat.reshape(self.in_shape)
 
 
+def check_chain(layers: Sequence[Layer]) -> None:
+    """Refuse ``layers`` unless it is a Sequential or a list of layers that join up."""
+    from symconv.network import Sequential
+
+    if not isinstance(layers, Sequential):
+        if isinstance(layers, str | bytes) or not isinstance(layers, Sequence):
+            raise LayerConfigError(f"layers={layers!r} must be a Sequential or a list of layers")
+        Sequential(*layers)  # checks that they are layers and join up
+
+
 def trace_receptive_field(layers: Sequence[Layer], unit: int | Sequence[int]) -> ReceptiveField:
     """The exact receptive field of one output unit, with its analytic size, jump and start.
 
@@ -324,12 +334,7 @@ def trace_receptive_field(layers: Sequence[Layer], unit: int | Sequence[int]) ->
     ...
     symconv.errors.ShapeMismatchError: layer 2 (Conv1d) expects in_shape (1, 9), but layer 1 ...
     """
-    from symconv.network import Sequential
-
-    if not isinstance(layers, Sequential):
-        if isinstance(layers, str | bytes) or not isinstance(layers, Sequence):
-            raise LayerConfigError(f"layers={layers!r} must be a Sequential or a list of layers")
-        Sequential(*layers)  # checks that they are layers and join up
+    check_chain(layers)
     flat_unit = layers[-1].output_unit(unit)
     boxes, shape = _level_boxes(layers, flat_unit)[0]
     units = _flat(boxes, shape)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from symconv.errors import LayerConfigError
 from symconv.layer import Layer
-from symconv.receptive import AxisField, analytic_fields
+from symconv.receptive import AxisField, analytic_fields, check_chain
 
 __all__ = ["Summary", "SummaryRow"]
 
@@ -147,6 +147,7 @@ class Summary:
             raise LayerConfigError(
                 f"connections={connections!r} is not one of {', '.join(map(repr, COUNTINGS))}"
             )
+        check_chain(layers)
         fields = analytic_fields(layers)
         return cls(tuple(
             SummaryRow.of(i, layer, field, connections=connections)

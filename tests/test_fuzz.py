@@ -13,10 +13,13 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import tempfile
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +28,7 @@ from hypothesis import strategies as st
 import symconv as sc
 from symconv import display
 from symconv.geometry import shown_value
+from symconv.graphwriters import GRAPH_WRITERS
 from symconv.spec import layer_classes
 
 LIMIT = 4_000
@@ -153,3 +157,132 @@ def test_units_and_limits(unit: Any, limit: Any) -> None:
                  lambda: display.matrix_text(layer, limit, 4)):
         _outcome(call, {"unit": unit, "max_entries": limit, "max_rows": limit,
                         "output_unit": unit})
+
+
+# --- the functions outside the layers -------------------------------------------------------
+def _small_layers() -> list[sc.Layer]:
+    return [sc.Conv1d((1, 5), 1, 2), sc.Conv2d((1, 3, 3), 1, 2), sc.Dense(3, 2),
+            sc.MaxPool1d((1, 4), 2)]
+
+
+LAYER = st.sampled_from(range(4)).map(lambda i: _small_layers()[i])
+OPTION = st.one_of(SMALL, st.booleans(), HOSTILE)
+
+
+def _closing(call: Callable[[], Any]) -> Callable[[], Any]:
+    """``call``, closing every figure it opened even when it raises."""
+    def run() -> Any:
+        try:
+            return call()
+        finally:
+            plt.close("all")
+    return run
+
+
+@FUZZ
+@given(kernel=SMALL, channels=SMALL,
+       sizes=st.one_of(st.lists(SMALL, max_size=4), st.none()))
+def test_plot_parameter_growth(kernel: Any, channels: Any, sizes: Any) -> None:
+    _outcome(_closing(lambda: sc.plot_parameter_growth(kernel, channels, sizes)),
+             {"kernel_size": kernel, "channels": channels, "sizes": sizes})
+
+
+@FUZZ
+@given(layer=LAYER, bias=st.one_of(st.booleans(), SMALL, st.sampled_from([None, "3", 1.5])),
+       prefix=st.text(max_size=5),
+       max_edges=st.one_of(st.integers(-2, 40), HOSTILE))
+def test_graphs(layer: Any, bias: Any, prefix: Any, max_edges: Any) -> None:
+    arguments = {"layer": layer, "bias": bias, "prefix": prefix, "max_edges": max_edges}
+    _outcome(lambda: sc.layer_graph(layer, bias=bias, prefix=prefix, max_edges=max_edges),
+             arguments)
+    if isinstance(layer, sc.Layer):
+        _outcome(lambda: layer.graph(bias=bias, max_edges=max_edges), arguments)
+
+
+def _graph_file(folder: Path, ext: str) -> bytes:
+    path = folder / f"valid{ext}"
+    sc.export(sc.Conv1d((1, 4), 1, 2), path, bias=True)
+    return path.read_bytes()
+
+
+@settings(FUZZ, max_examples=min(settings.default.max_examples, 200))
+@given(ext=st.sampled_from(sorted(GRAPH_WRITERS)), data=st.data())
+def test_read_graph(ext: str, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        valid = _graph_file(folder, ext)
+        content = data.draw(st.one_of(
+            st.binary(max_size=200),
+            st.tuples(st.integers(0, len(valid)), st.integers(0, 40), st.binary(max_size=20))
+              .map(lambda cut: valid[:cut[0]] + cut[2] + valid[cut[0] + cut[1]:]),
+            st.integers(0, len(valid)).map(lambda cut: valid[:cut]),
+        ), label="content")
+        path = folder / f"fuzzed{ext}"
+        path.write_bytes(content)
+        limit = data.draw(st.one_of(st.just(2**20), st.integers(-1, 300), HOSTILE), label="max")
+        _outcome(lambda: sc.read_graph(path, max_bytes=limit),
+                 {"path": path, "max_bytes": limit})
+
+
+@FUZZ
+@given(layers=st.lists(LAYER, min_size=1, max_size=3),
+       unit=st.one_of(st.integers(-2, 10), st.tuples(SMALL, SMALL), HOSTILE),
+       connections=st.one_of(st.sampled_from(["all", "nonzero", "none"]), HOSTILE),
+       rows=OPTION, cols=OPTION)
+def test_network_functions(layers: Any, unit: Any, connections: Any, rows: Any,
+                           cols: Any) -> None:
+    arguments = {"layers": layers, "unit": unit, "connections": connections, "max_rows": rows,
+                 "max_cols": cols, "layer": layers}
+    _outcome(lambda: sc.trace_receptive_field(layers, unit), arguments)
+    _outcome(lambda: sc.Summary.of(layers, connections=connections), arguments)
+    for layer in layers:
+        _outcome(functools.partial(sc.latex_matrix, layer, rows, cols), arguments)
+    _outcome(lambda: sc.Sequential(*layers), arguments)
+
+
+def _maker(cls: type[sc.Layer]) -> Callable[..., Any]:
+    """``cls`` as a plain function (hypothesis cannot pretty-print a layer class)."""
+    def make(*args: Any, **kwargs: Any) -> Any:
+        return cls(*args, **kwargs)
+    make.__name__ = make.__qualname__ = cls.__name__
+    return make
+
+
+STEP = st.one_of(
+    st.sampled_from([_maker(sc.ReLU), _maker(sc.Flatten), _maker(sc.Tanh)]),
+    st.tuples(st.sampled_from([_maker(sc.Dense), _maker(sc.MaxPool1d)]), SMALL),
+    st.tuples(st.just(_maker(sc.Conv1d)), SMALL, SMALL),
+    st.tuples(st.just(_maker(sc.Conv1d)), OPTION, OPTION, st.dictionaries(
+        st.sampled_from(["stride", "padding", "bias", "nonsense"]), OPTION, max_size=2)),
+    st.just(()), st.just((lambda shape: 3,)), HOSTILE,
+)
+
+
+@FUZZ
+@given(in_shape=SHAPE, steps=st.lists(STEP, max_size=3),
+       weights=st.one_of(st.none(), st.lists(HOSTILE, max_size=2), HOSTILE))
+def test_sequential_build(in_shape: Any, steps: list[Any], weights: Any) -> None:
+    _outcome(lambda: sc.Sequential.build(in_shape, *steps, weights=weights),
+             {"in_shape": in_shape, "steps": steps, "weights": weights, "step": steps,
+              "stride": steps, "padding": steps, "bias": steps, "nonsense": steps})
+
+
+@pytest.mark.parametrize("limit", [None, -1, 2**63, 1.5, True, "9"])
+def test_read_graph_refuses_a_bad_max_bytes(limit: Any) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        path = Path(name) / "conv.json"
+        path.write_bytes(_graph_file(Path(name), ".json"))
+        with pytest.raises(sc.ExportError, match="max_bytes="):
+            sc.read_graph(path, max_bytes=limit)
+
+
+def test_summary_refuses_layers_that_do_not_join() -> None:
+    with pytest.raises(sc.ShapeMismatchError, match="expects in_shape"):
+        sc.Summary.of([sc.Conv1d((1, 5), 1, 2), sc.Conv2d((1, 3, 3), 1, 2)])
+
+
+@pytest.mark.parametrize(("steps", "weights"), [((10**5000,), None), ((sc.ReLU,), 0),
+                                                 (((10**5000,),), None), ((sc.ReLU,), "w")])
+def test_build_refuses_a_bad_step_or_weights(steps: tuple[Any, ...], weights: Any) -> None:
+    with pytest.raises(sc.LayerConfigError, match=r"step 1=|weights="):
+        sc.Sequential.build((1, 4), *steps, weights=weights)
