@@ -550,16 +550,20 @@ class Structure:
         start = 0
         for p_out, p_in, p_kernel in blocks:
             # Entries are laid out (output channel, spatial entry, input channel) so
-            # that they come sorted by output unit; each column is written in place
-            # by broadcasting, without temporary arrays of the full size.
+            # that they come sorted by output unit; values are computed with the long
+            # spatial axis innermost, (C, n, S), and transposed into place.
             channels, inputs = p_out.shape[0], p_in.shape[2]
             shape = (channels, len(out_sp), inputs)
             stop = start + math.prod(shape)
             views = [column[start:stop].reshape(shape) for column in columns]
-            np.add(p_out * s_out, out_sp[None, :, None], out=views[0])
-            np.add(p_in * s_in, in_sp[None, :, None], out=views[1])
-            views[2][...] = self._param(p_out, p_in, p_kernel, out_sp[None, :, None],
-                                        tap_sp[None, :, None])
+            p_in_t, p_kernel_t = p_in.transpose(0, 2, 1), p_kernel.transpose(0, 2, 1)
+            views[0][...] = np.repeat(p_out[:, 0] * s_out + out_sp[None, :], inputs, axis=1
+                                      ).reshape(shape)
+            views[1][...] = (p_in_t * s_in + in_sp[None, None, :]).transpose(0, 2, 1)
+            param = self._param(p_out, p_in_t, p_kernel_t, out_sp[None, None, :],
+                                tap_sp[None, None, :])
+            views[2][...] = np.broadcast_to(param, (channels, inputs, len(out_sp))
+                                            ).transpose(0, 2, 1)
             if spatial_divisor is not None:
                 views[3][...] = spatial_divisor[None, :, None]
             start = stop
