@@ -1,21 +1,26 @@
-"""Core benchmark: symbolic and numeric matrix builds and counting, measured side by side.
+"""Core benchmark: the symbolic build against its fair floor, its memory, counting, matvec.
 
-Run with ``python benchmarks/bench_core.py``. Every figure is measured in this run and
-printed with its ratio to a floor measured in the same run, so the ratios hold on any
-machine. Targets come from the project's issue tracker; a missed target is printed as
-such, never hidden.
+Run with ``python benchmarks/bench_core.py``. The floor is what SymPy's sparse
+matrices store: the connectivity arrays grouped into a dict of row dicts. Each
+build runs in a fresh process, the floor and symconv alternating which goes
+first, so neither gets a warm or a cold process for free; memory is the growth
+of the peak resident set inside that process, from a baseline taken there after
+the imports. Every figure is the median of ``--repeat`` runs (at least 5) with
+its spread (min to max), every ratio is taken between figures of this run, and
+PyTorch runs on one thread. A missed target is printed as such, never hidden.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sympy
@@ -23,35 +28,18 @@ import sympy
 import symconv as sc
 from symconv.symbolic import gc_paused
 
+sys.path.insert(0, str(Path(__file__).parent))
+from timing import row, timings  # a sibling script module
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall time of ``repeat`` calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def floor_build(layer: sc.Layer) -> dict[tuple[int, int], sympy.Expr]:
-    """The floor: NumPy index arrays plus a plain Python dict of the nonzeros.
-
-    The garbage collector is paused here too, so the floor gets the same help
-    the library's own build gets.
-    """
-    with gc_paused():
-        conn = layer.structure.build()
-        symbols = np.array(layer._weight_symbols, dtype=object)[conn.param]
-        keys = zip(conn.out_unit.tolist(), conn.in_unit.tolist(), strict=True)
-        return dict(zip(keys, symbols.tolist(), strict=True))
+SMALL: tuple[tuple[Any, ...], dict[str, Any]] = (((3, 32, 32), 16, 3), {"padding": 1})
+LARGE: tuple[tuple[Any, ...], dict[str, Any]] = (((3, 64, 64), 32, 3), {"padding": 1})
 
 
 def floor_rows(layer: sc.Layer) -> dict[int, dict[int, sympy.Expr]]:
-    """A tighter floor: the same arrays grouped into a plain dict of row dicts.
+    """The fair floor: the connectivity arrays grouped into a dict of row dicts.
 
-    This is the shape SymPy's sparse matrices store, so no build can beat it by much.
+    This is the shape SymPy's sparse matrices store. The garbage collector is
+    paused here too, so the floor gets the same help the library's build gets.
     """
     with gc_paused():
         conn = layer.structure.build()
@@ -63,11 +51,6 @@ def floor_rows(layer: sc.Layer) -> dict[int, dict[int, sympy.Expr]]:
         return rows
 
 
-def symconv_build(layer_args: tuple, layer_kwargs: dict) -> sympy.SparseMatrix:
-    """What a user does: construct the layer and ask for its matrix."""
-    return sc.Conv2d(*layer_args, **layer_kwargs).matrix()
-
-
 def naive_build(in_shape: tuple[int, int, int], out_channels: int, k: int) -> sympy.Matrix:
     """What a student writes: a dense SymPy matrix filled entry by entry."""
     c_in, h, w = in_shape
@@ -77,12 +60,12 @@ def naive_build(in_shape: tuple[int, int, int], out_channels: int, k: int) -> sy
     for o in range(out_channels):
         for i in range(ho):
             for j in range(wo):
-                row = (o * ho + i) * wo + j
+                r = (o * ho + i) * wo + j
                 for c in range(c_in):
                     for a in range(k):
                         for b in range(k):
                             col = (c * h + i + a) * w + j + b
-                            m[row, col] = weights[((o * c_in + c) * k + a) * k + b]
+                            m[r, col] = weights[((o * c_in + c) * k + a) * k + b]
     return m
 
 
@@ -95,93 +78,110 @@ def count_vgg16() -> tuple[int, int]:
     )
 
 
-def report(name: str, seconds: float, target: str = "", ratio: str = "") -> None:
-    print(f"{name:<58} {seconds * 1e3:10.1f} ms  {ratio:<22} {target}")
+def _resident_kib(field: str) -> int | None:
+    """``VmRSS`` or ``VmHWM`` of this process in KiB (Linux), else ``None``."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
-def measure_large_in_subprocess() -> dict[str, float]:
-    """Build the 3.47M-nonzero matrix in a fresh process to read its own peak memory."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--large-child"], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def large_child() -> None:
-    """Child process: floor and symconv build of Conv2d((3, 64, 64), 32, 3, padding=1)."""
-    args, kwargs = ((3, 64, 64), 32, 3), {"padding": 1}
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def child(which: str, size: str) -> None:
+    """One build in this fresh process; prints its time and peak memory growth as JSON."""
+    args, kwargs = SMALL if size == "small" else LARGE
+    layer = sc.Conv2d(*args, **kwargs)
+    baseline = _resident_kib("VmRSS")
+    try:  # reset the peak to the current size, so the peak is this build's own
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        baseline = None
+    if baseline is None:
+        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    matrix = symconv_build(args, kwargs)
-    ours = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    nnz = matrix.nnz()
-    del matrix
-    gc.collect()
-    floor = best_of(lambda: floor_build(sc.Conv2d(*args, **kwargs)), 1)
-    rows = best_of(lambda: floor_rows(sc.Conv2d(*args, **kwargs)), 1)
-    print(json.dumps({"ours": ours, "floor": floor, "rows": rows, "nnz": nnz,
-                      "peak_mib": (peak - base) / 1024, "rss_mib": peak / 1024}))
+    built = floor_rows(layer) if which == "floor" else layer.matrix()
+    seconds = time.perf_counter() - start
+    peak = _resident_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    entries = sum(map(len, built.values())) if isinstance(built, dict) else built.nnz()
+    print(json.dumps({"seconds": seconds, "mib": (peak - baseline) / 1024, "entries": entries}))
 
 
-def main() -> None:
+def alternated(size: str, repeat: int) -> dict[str, list[dict[str, float]]]:
+    """``repeat`` fresh-process builds of the floor and of symconv, alternating their order."""
+    runs: dict[str, list[dict[str, float]]] = {"floor": [], "symconv": []}
+    for i in range(repeat):
+        for which in (("floor", "symconv") if i % 2 == 0 else ("symconv", "floor")):
+            out = subprocess.run([sys.executable, __file__, "--child", which, size],
+                                 capture_output=True, text=True, check=True)
+            runs[which].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return runs
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def compare_builds(size: str, repeat: int, target: str) -> None:
+    runs = alternated(size, repeat)
+    (c, h, w), out, k = (SMALL if size == "small" else LARGE)[0]
+    name = f"{c}x{h}x{w}->{out} k{k} pad 1 ({runs['symconv'][0]['entries']:,} nz)"
+    floor = spread([r["seconds"] for r in runs["floor"]])
+    ours = spread([r["seconds"] for r in runs["symconv"]])
+    row(f"floor: dict of row dicts, {name}", floor)
+    row("  .matrix(), fresh process, order alternated", ours, target,
+        f"{ours[0] / floor[0]:.2f}x floor")
+    for which, label in (("floor", "  peak memory growth of the floor"),
+                         ("symconv", "  peak memory growth of .matrix()")):
+        mib = spread([r["mib"] for r in runs[which]])
+        print(f"{label:<58} {mib[0]:>10,.0f} MiB [{mib[1]:,.0f}-{mib[2]:,.0f}]"
+              + ("  target < 600 MiB" if which == "symconv" and size == "large" else ""))
+
+
+def main(repeat: int) -> None:
     print(f"symconv {sc.__version__}, SymPy {sympy.__version__}, NumPy {np.__version__}")
-    print(f"{'figure':<58} {'time':>13}  {'ratio':<22} target")
+    print(f"{'figure':<58} {'median':>13} {'[min-max] ms':>20}  {'ratio':<22} target")
+    compare_builds("small", repeat, "<= 1.5x floor")
+    compare_builds("large", repeat, "<= 1.5x floor, < 2 s")
 
-    args, kwargs = ((3, 32, 32), 16, 3), {"padding": 1}
-    floor = best_of(lambda: floor_build(sc.Conv2d(*args, **kwargs)), 3)
-    rows = best_of(lambda: floor_rows(sc.Conv2d(*args, **kwargs)), 3)
-    ours = best_of(lambda: symconv_build(args, kwargs), 3)
-    nnz = symconv_build(args, kwargs).nnz()
-    report(f"floor: index arrays + dict, 3x32x32->16 k3 ({nnz:,} nz)", floor)
-    report("  tighter floor: index arrays + dict of row dicts", rows)
-    report("Conv2d((3, 32, 32), 16, 3, padding=1).matrix()", ours,
-           "<= 1.5x floor", f"{ours / floor:.2f}x, {ours / rows:.2f}x tighter")
-
-    large = measure_large_in_subprocess()
-    report(f"floor: index arrays + dict, 3x64x64->32 k3 ({large['nnz']:,} nz)", large["floor"])
-    report("  tighter floor: index arrays + dict of row dicts", large["rows"])
-    report("Conv2d((3, 64, 64), 32, 3, padding=1).matrix()", large["ours"],
-           "<= 1.5x floor, < 2 s",
-           f"{large['ours'] / large['floor']:.2f}x, {large['ours'] / large['rows']:.2f}x tighter")
-    print(f"{'  peak memory of that build (fresh process, RSS growth)':<58} "
-          f"{large['peak_mib']:10.0f} MiB  (RSS {large['rss_mib']:.0f} MiB)  target < 600 MiB")
-
-    naive = best_of(lambda: naive_build((1, 28, 28), 8, 3), 1)
-    fast = best_of(lambda: sc.Conv2d((1, 28, 28), 8, 3, bias=False).matrix(), 3)
-    report("naive SymPy fill, 1x28x28->8 k3 (what a student writes)", naive)
-    report("Conv2d((1, 28, 28), 8, 3).matrix()", fast, "", f"{naive / fast:.0f}x faster")
+    naive = timings(lambda: naive_build((1, 28, 28), 8, 3), repeat)
+    fast = timings(lambda: sc.Conv2d((1, 28, 28), 8, 3, bias=False).matrix(), repeat)
+    row("naive SymPy fill, 1x28x28->8 k3 (what a student writes)", naive)
+    row("Conv2d((1, 28, 28), 8, 3).matrix()", fast, "", f"{naive[0] / fast[0]:.0f}x faster")
 
     rng = np.random.default_rng(0)
-    layer = sc.Conv2d(*args, **kwargs)
+    layer = sc.Conv2d(*SMALL[0], **SMALL[1])
     weight = rng.standard_normal(layer.weight_shape)
-    numeric = best_of(lambda: sc.Conv2d(*args, **kwargs).numeric_matrix(weight), 5)
-    report("numeric_matrix, 3x32x32->16 k3 (fresh layer)", numeric, "< 10 ms")
     matrix = layer.numeric_matrix(weight)
     x = rng.standard_normal(layer.n_in)
-    matvec = best_of(lambda: matrix @ x, 20)
+    matvec = timings(lambda: matrix @ x, max(repeat, 20))
     try:
         import torch
         import torch.nn.functional as F
-
+    except ImportError:
+        row("scipy.sparse matvec (torch not installed: no comparison)", matvec)
+    else:
+        torch.set_num_threads(1)
         tx = torch.tensor(x.reshape(1, *layer.in_shape))
         tw = torch.tensor(weight)
-        torch_time = best_of(lambda: F.conv2d(tx, tw, padding=1), 20)
-        report("  scipy.sparse matvec", matvec, "", f"{matvec / torch_time:.2f}x F.conv2d")
-        report("  torch F.conv2d (float64, same input)", torch_time)
-    except ImportError:
-        report("  scipy.sparse matvec (torch not installed: no comparison)", matvec)
+        conv = timings(lambda: F.conv2d(tx, tw, padding=1), max(repeat, 20))
+        row("scipy.sparse matvec, 3x32x32->16 k3", matvec, "",
+            f"{matvec[0] / conv[0]:.2f}x F.conv2d")
+        row("  torch F.conv2d (float64, same input, 1 thread)", conv)
 
-    counting = best_of(count_vgg16, 5)
+    counting = timings(count_vgg16, repeat)
     params, connections = count_vgg16()
-    report(f"count VGG-16 at 224x224 ({params:,} parameters)", counting, "< 50 ms")
+    row(f"count VGG-16 at 224x224 ({params:,} parameters)", counting, "< 50 ms")
     print(f"  VGG-16 connections: {connections:,}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--large-child", action="store_true", help=argparse.SUPPRESS)
-    if parser.parse_args().large_child:
-        large_child()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        child(*options.child)
     else:
-        main()
+        main(max(5, options.repeat))

@@ -368,10 +368,10 @@ class Layer(CalledLikeAModule):
         values = np.concatenate([flat, [1.0]])[conn.param]
         if conn.divisor is not None:
             values = values / conn.divisor
-        row_starts = np.zeros(self.n_out + 1, dtype=np.int64)
-        np.cumsum(np.bincount(conn.out_unit, minlength=self.n_out), out=row_starts[1:])
+        index = np.int32 if max(len(conn), self.n_in) < 2**31 else np.int64
+        row_starts = np.searchsorted(conn.out_unit, np.arange(self.n_out + 1)).astype(index)
         matrix = scipy.sparse.csr_array(  # the core's arrays are read-only: copy them
-            (values, conn.in_unit.copy(), row_starts), shape=(self.n_out, self.n_in)
+            (values, conn.in_unit.astype(index), row_starts), shape=(self.n_out, self.n_in)
         )
         if conn.folded:
             matrix.sum_duplicates()

@@ -22,6 +22,7 @@ import sympy
 from symconv.bigmatrix import LayerMatrix
 from symconv.connectivity import Connectivity
 from symconv.errors import SizeLimitError, SymconvError
+from symconv.forward_rows import float_rows, symbol_rows
 from symconv.geometry import shown_value
 from symconv.inputs import ForwardInput
 
@@ -302,24 +303,31 @@ def forward_column(
     [2*w_1 + 4*w_2]])
     """
     if x.kind == "symbolic":
+        fast = symbol_rows(conn, weights, x.values, bias)
+        if fast is not None:
+            return fast
         rows = rows_of_entries(conn, entry_values(conn, weights))
         out = [[times(v, x.values[c]) for c, v in rows.get(r, {}).items()]
                for r in range(conn.n_out)]
     else:
-        out = _numeric_terms(conn, weights, x)
+        grouped = _numeric_sums(conn, weights, x)
+        fast = None if x.kind != "float" else float_rows(*grouped, weights, conn.n_out, bias)
+        if fast is not None:
+            return fast
+        out = _numeric_terms(*grouped, weights, conn.n_out, x.kind)
     if bias is not None:
         for terms, b in zip(out, bias, strict=True):
             terms.append(b)
     return sympy.Matrix([sum_of_terms(terms) for terms in out])
 
 
-def _numeric_terms(
+def _numeric_sums(
     conn: Connectivity, weights: Sequence[sympy.Expr], x: ForwardInput
-) -> list[list[Any]]:
-    """Per output, the terms ``coefficient * weight`` for a numeric input."""
-    out: list[list[Any]] = [[] for _ in range(conn.n_out)]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row, weight (``len(weights)`` for the constant 1) and summed coefficient of each term."""
     if len(conn) == 0:
-        return out
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64 if x.kind == "float" else object)
     param = np.where(conn.param < 0, len(weights), conn.param)
     values = x.values[conn.in_unit]
     if conn.divisor is not None:
@@ -328,11 +336,18 @@ def _numeric_terms(
     rows, params = conn.out_unit[order], param[order]
     starts = np.flatnonzero(np.diff(rows) | np.diff(params)) + 1
     starts = np.concatenate([[0], starts])
-    sums = np.add.reduceat(values[order], starts).tolist()
+    return rows[starts], params[starts], np.add.reduceat(values[order], starts)
+
+
+def _numeric_terms(
+    rows: np.ndarray, params: np.ndarray, sums: np.ndarray, weights: Sequence[sympy.Expr],
+    n_out: int, kind: str,
+) -> list[list[Any]]:
+    """Per output, the terms ``coefficient * weight`` for a numeric input."""
+    out: list[list[Any]] = [[] for _ in range(n_out)]
     symbols: dict[int, Any] = {len(weights): sympy.S.One}
-    number = sympy.Float if x.kind == "float" else _rational
-    for r, p, coefficient in zip(rows[starts].tolist(), params[starts].tolist(), sums,
-                                 strict=True):
+    number = sympy.Float if kind == "float" else _rational
+    for r, p, coefficient in zip(rows.tolist(), params.tolist(), sums.tolist(), strict=True):
         if coefficient == 0:
             continue
         symbol = symbols.get(p)

@@ -26,6 +26,7 @@ INTERNAL_MODULES = {
     "symconv.connectivity",
     "symconv.describe",
     "symconv.display",
+    "symconv.forward_rows",
     "symconv.geometry",
     "symconv.inputs",
     "symconv.names",
