@@ -84,6 +84,10 @@ def expected_bias(layer: sc.Layer) -> np.ndarray:
     if layer.bias is None:
         return np.zeros(layer.out_shape, dtype=object)
     bias = np.array(layer.bias.tolist(), dtype=object)
+    if isinstance(layer, (sc.TiledConv1d, sc.TiledConv2d)):  # (C_out, *tiles): i mod t
+        positions = np.indices(layer.out_shape[1:])
+        tiles = [positions[a] % t for a, t in enumerate(layer.tiles)]
+        return bias[(slice(None), *tiles)]
     trailing = (1,) * (len(layer.out_shape) - bias.ndim)
     return np.broadcast_to(bias.reshape(bias.shape + trailing), layer.out_shape)
 
