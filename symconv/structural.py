@@ -312,10 +312,14 @@ class Sigmoid(_Elementwise):
 
 def _exact(value: object, name: str) -> sympy.Rational:
     """A finite real hyperparameter as the exact rational its decimal text reads."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not math.isfinite(value):
-        raise LayerConfigError(f"{name}={value!r} must be a finite real number")
-    return sympy.Rational(repr(float(value)))
+    try:
+        number = None if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            else float(value)
+    except OverflowError:  # an int too large for a float
+        number = None
+    if number is None or not math.isfinite(number):
+        raise LayerConfigError(f"{name}={shown_value(value)} must be a finite real number")
+    return sympy.Rational(repr(number))
 
 
 class LeakyReLU(_Elementwise):

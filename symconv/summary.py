@@ -143,7 +143,7 @@ class Summary:
         >>> Summary.of(net.layers, connections="paper").total_connections
         340918
         """
-        if connections not in COUNTINGS:
+        if not isinstance(connections, str) or connections not in COUNTINGS:
             raise LayerConfigError(
                 f"connections={connections!r} is not one of {', '.join(map(repr, COUNTINGS))}"
             )
