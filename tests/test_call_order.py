@@ -203,6 +203,7 @@ def test_core_arrays_are_read_only() -> None:
         pool.connectivity.divisor[0] = 7
 
 
+@pytest.mark.slow  # minutes at the lowest dependency versions
 @fewer_examples(25)
 @given(layer=st.one_of(layers(max_dims=2), inference_layers()),
        order=st.permutations(sorted(VIEWS)),
@@ -221,6 +222,7 @@ def test_any_order_of_views_gives_a_fresh_layer_s_results(
         plt.close("all")
 
 
+@pytest.mark.slow  # minutes at the lowest dependency versions
 @fewer_examples(10)
 @given(shape=st.tuples(st.integers(1, 2), st.integers(2, 5), st.integers(2, 5)),
        kind=st.sampled_from(["MaxPool2d", "ReLU", "Flatten"]),
@@ -246,6 +248,7 @@ def test_returned_numeric_matrix_owns_its_arrays() -> None:
         assert not np.shares_memory(array, layer.connectivity.in_unit)
 
 
+@pytest.mark.slow  # minutes at the lowest dependency versions
 @fewer_examples(10)
 @given(layer=layers(max_dims=1), order=st.permutations(
     ["numeric_matrix", "matrix", "forward", "receptive_field"]), seed=seeds)
