@@ -309,7 +309,8 @@ def fill_edges(graph: nx.DiGraph, edges: Iterable[tuple[Any, Any, dict[str, Any]
 
     Examples
     --------
-    >>> g = nx.DiGraph([("a", "b")])
+    >>> g = nx.DiGraph()
+    >>> g.add_edge("a", "b")
     >>> fill_edges(g, [("a", "b", {"kind": "weight"}), ("b", "c", {})])
     >>> list(g.edges(data="kind"))
     [('a', 'b', 'weight'), ('b', 'c', None)]

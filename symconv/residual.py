@@ -57,7 +57,7 @@ def _binary(pattern: scipy.sparse.csr_array) -> scipy.sparse.csr_array:
 
 
 def _chain_pattern(layers: Sequence[Layer], n: int) -> scipy.sparse.csr_array:
-    pattern = scipy.sparse.eye_array(n, dtype=np.int64, format="csr")
+    pattern = scipy.sparse.csr_array(scipy.sparse.identity(n, dtype=np.int64, format="csr"))
     for layer in layers:
         pattern = dependency_pattern(layer).astype(np.int64) @ pattern
     return pattern
@@ -233,7 +233,9 @@ class Residual(Layer):
         weights = self.weights if weight is None else tuple(weight)
         count = len(self._parts[0])
         branch, shortcut = self._named_parts()
-        total: Any = scipy.sparse.eye_array(self.n_in, format="csr") if not shortcut else 0
+        total: Any = 0
+        if not shortcut:
+            total = scipy.sparse.csr_array(scipy.sparse.identity(self.n_in, format="csr"))
         shift = None
         for layers, numbers in ((branch, None if weights is None else weights[:count]),
                                 (shortcut, None if weights is None else weights[count:])):
